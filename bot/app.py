@@ -1,0 +1,87 @@
+"""The application factory: settings and services in, a ready python-telegram-bot app out."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import BotCommand, LinkPreviewOptions, Update
+from telegram.constants import ParseMode
+from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
+from telegram.request import BaseRequest
+
+from bot.conversation import Conversations
+from bot.pitcher import PitcherHandlers
+from bot.render import render_label, render_text
+from bot.settings import Settings
+from bot.updates import person_of
+from dialogs.catalog import Catalog
+from dialogs.engine import KNOWN_COMMANDS
+from dialogs.flow import LANGUAGES
+from dialogs.replies import text
+
+log = logging.getLogger(__name__)
+
+
+def build_application(
+    settings: Settings,
+    conversations: Conversations,
+    catalog: Catalog,
+    *,
+    request: BaseRequest | None = None,
+) -> Application:  # type: ignore[type-arg]
+    """Wire handlers to services; ``request`` lets tests swap the network for a fake."""
+    if settings.telegram_bot_token is None:
+        raise ValueError("TELEGRAM_BOT_TOKEN is not set")
+    builder = (
+        ApplicationBuilder()
+        .token(settings.telegram_bot_token.get_secret_value())
+        .base_url(settings.api_base_url)
+        .base_file_url(settings.file_base_url)
+        .defaults(
+            Defaults(
+                parse_mode=ParseMode.HTML,
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+            )
+        )
+    )
+    if request is not None:
+        builder = builder.request(request).get_updates_request(request)
+    application = builder.build()
+    PitcherHandlers(conversations, catalog).register(application)
+    application.add_error_handler(ErrorReporter(conversations, catalog).on_error)
+    return application
+
+
+async def register_commands(application: Application, catalog: Catalog) -> None:  # type: ignore[type-arg]
+    """The / menu in every language, and in the first language for everyone else."""
+    for language in (None, *LANGUAGES):
+        shown = language or LANGUAGES[0]
+        commands = [
+            BotCommand(name, render_label(catalog, shown, text(f"command_{name}")))
+            for name in KNOWN_COMMANDS
+        ]
+        await application.bot.set_my_commands(commands, language_code=language)
+
+
+class ErrorReporter:
+    """Logs a failed update once and tells the person their answers are safe."""
+
+    def __init__(self, conversations: Conversations, catalog: Catalog) -> None:
+        self.conversations = conversations
+        self.catalog = catalog
+
+    async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        update_id = update.update_id if isinstance(update, Update) else None
+        log.error("update %s failed", update_id, exc_info=context.error)
+        if not isinstance(update, Update):
+            return
+        chat, user = update.effective_chat, update.effective_user
+        if chat is None or user is None or chat.type != chat.PRIVATE:
+            return
+        language = self.conversations.language_for(person_of(user, chat.id))
+        try:
+            await context.bot.send_message(
+                chat.id, render_text(self.catalog, language, text("error_generic"))
+            )
+        except Exception:  # noqa: BLE001 - the error is already logged; do not loop
+            log.warning("could not tell chat %s about the error", chat.id)

@@ -1,0 +1,145 @@
+"""The `pitchbot` command: run the bot, chat in the terminal, migrate the database."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Sequence
+
+from pydantic import ValidationError
+from telegram import Update
+
+from bot.app import build_application, register_commands
+from bot.console import run_console
+from bot.conversation import Conversations
+from bot.logs import setup_logging
+from bot.settings import Settings
+from dialogs.catalog import Catalog
+from dialogs.flow import Flow, FlowError, load_flow
+from storage.database import create_database
+from storage.migrate import pending, upgrade
+
+EXIT_USAGE = 2
+
+NO_TOKEN = """TELEGRAM_BOT_TOKEN is not set, so pitchbot cannot talk to Telegram.
+Get a token from @BotFather in Telegram (send /newbot), then put it in .env:
+    TELEGRAM_BOT_TOKEN=123456:ABC...
+or try the conversation without Telegram: pitchbot chat"""
+
+
+class StartupError(Exception):
+    """A problem an operator fixes in configuration; printed without a traceback."""
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="pitchbot",
+        description="Pitch ons je idee en we denken er samen op door. "
+        "Without a command: run on Telegram if TELEGRAM_BOT_TOKEN is set, "
+        "otherwise chat in the terminal.",
+    )
+    commands = parser.add_subparsers(dest="command")
+    commands.add_parser("run", help="run the bot on Telegram (long polling)")
+    commands.add_parser("chat", help="try the pitch conversation in the terminal, no token")
+    db = commands.add_parser("db", help="database maintenance")
+    db_commands = db.add_subparsers(dest="db_command", required=True)
+    db_commands.add_parser("upgrade", help="apply pending schema migrations")
+    return parser
+
+
+async def prepare_database(settings: Settings, *, migrate: bool) -> None:
+    """Migrate (or, for a server database, check) the schema before the bot starts.
+
+    The embedded SQLite default is migrated automatically; a PostgreSQL schema is changed
+    only by an explicit `pitchbot db upgrade`, so a deploy never migrates by surprise.
+    """
+    database = create_database(settings.database_url)
+    try:
+        if migrate or settings.uses_sqlite:
+            await upgrade(database)
+        elif await pending(database):
+            raise StartupError(
+                "the database schema is not up to date: run `pitchbot db upgrade` first"
+            )
+    finally:
+        await database.dispose()
+
+
+def _load(settings: Settings) -> tuple[Flow, Catalog]:
+    try:
+        return load_flow(settings.flow_file), Catalog.load()
+    except FlowError as error:
+        raise StartupError(str(error)) from None
+
+
+def _run(settings: Settings) -> int:
+    if settings.telegram_bot_token is None:
+        print(NO_TOKEN, file=sys.stderr)
+        return EXIT_USAGE
+    flow, catalog = _load(settings)
+    asyncio.run(prepare_database(settings, migrate=False))
+    database = create_database(settings.database_url)
+    conversations = Conversations(database, flow, default_language=settings.default_language)
+    application = build_application(settings, conversations, catalog)
+
+    async def post_init(_: object) -> None:
+        await register_commands(application, catalog)
+
+    async def post_shutdown(_: object) -> None:
+        await database.dispose()
+
+    application.post_init = post_init
+    application.post_shutdown = post_shutdown
+    application.run_polling(allowed_updates=Update.ALL_TYPES)
+    return 0
+
+
+def _chat(settings: Settings) -> int:
+    flow, catalog = _load(settings)
+
+    async def chat() -> None:
+        await prepare_database(settings, migrate=False)
+        database = create_database(settings.database_url)
+        try:
+            conversations = Conversations(
+                database, flow, default_language=settings.default_language
+            )
+            await run_console(conversations, catalog)
+        finally:
+            await database.dispose()
+
+    asyncio.run(chat())
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        settings = Settings()
+    except ValidationError as error:
+        print(f"pitchbot: invalid setting: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    token = settings.telegram_bot_token
+    chatting = args.command == "chat" or (args.command is None and token is None)
+    setup_logging(token.get_secret_value() if token else "", quiet=chatting)
+    try:
+        if args.command == "db":
+            asyncio.run(prepare_database(settings, migrate=True))
+            print("database is up to date")
+            return 0
+        if chatting:
+            if args.command is None:
+                print("No TELEGRAM_BOT_TOKEN set: starting the terminal chat.")
+                print("(Set it and use `pitchbot run` to run on Telegram.)")
+            return _chat(settings)
+        return _run(settings)
+    except StartupError as error:
+        print(f"pitchbot: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,72 @@
+"""Terminal chat: the same engine and database as the bot, with numbered buttons.
+
+Lets anyone try or demonstrate the whole flow without a Telegram token.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+
+from bot.conversation import Conversations, Person, Response
+from dialogs.catalog import Catalog
+from dialogs.events import Command, Event, Pressed, Said
+
+CONSOLE_PERSON = Person(user_id=0, chat_id=0, first_name="terminal")
+"""The terminal's one pitcher; Telegram never uses id 0."""
+
+QUIT = ("/quit", "/exit")
+
+Reader = Callable[[], Awaitable[str | None]]
+Writer = Callable[[str], None]
+
+
+async def read_stdin() -> str | None:
+    try:
+        return await asyncio.to_thread(input, "> ")
+    except EOFError:
+        return None
+
+
+def show(catalog: Catalog, response: Response, write: Writer) -> dict[str, str]:
+    """Print replies as plain text; buttons become numbers. Returns number -> data."""
+    buttons: dict[str, str] = {}
+    if response.notice is not None:
+        write(f"({catalog.render_plain(response.language, response.notice)})")
+    for reply in response.replies:
+        write("")
+        write("\n\n".join(catalog.render_plain(response.language, b) for b in reply.blocks))
+        for row in reply.buttons:
+            for button in row:
+                number = str(len(buttons) + 1)
+                buttons[number] = button.data
+                label = catalog.render_plain(response.language, button.label)
+                write(f"  [{number}] {label}")
+    return buttons
+
+
+def event_of_line(line: str, buttons: dict[str, str]) -> Event:
+    stripped = line.strip()
+    if stripped in buttons:
+        return Pressed(buttons[stripped])
+    if stripped.startswith("/") and len(stripped) > 1:
+        name, _, argument = stripped[1:].partition(" ")
+        return Command(name.lower(), argument.strip())
+    return Said(line)
+
+
+async def run_console(
+    conversations: Conversations,
+    catalog: Catalog,
+    read: Reader = read_stdin,
+    write: Writer = print,
+    person: Person = CONSOLE_PERSON,
+) -> None:
+    """Chat until end of input or /quit; starts with /start like a new Telegram chat."""
+    write("pitchbot terminal chat: type your answers, a number to press a button, /quit to stop.")
+    buttons = show(catalog, await conversations.handle(person, Command("start")), write)
+    while (line := await read()) is not None:
+        if line.strip().lower() in QUIT:
+            break
+        response = await conversations.handle(person, event_of_line(line, buttons))
+        buttons = show(catalog, response, write) or buttons

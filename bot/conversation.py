@@ -1,0 +1,211 @@
+"""One input = one unit of work: load the draft, run the engine, save, return replies.
+
+Shared by the Telegram handlers and the terminal chat; it imports neither Telegram nor
+SQL, only the engine and the storage repositories. Every answer is committed before
+any reply goes out, so a crash after this point loses nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from dialogs.engine import CONSENT_VERSION, Engine
+from dialogs.events import Event
+from dialogs.flow import LANGUAGES, Flow
+from dialogs.replies import Effect, Outcome, Reply, Text, text
+from dialogs.state import Answer, Draft, Phase, State
+from storage import repositories as repo
+from storage.database import Database
+from storage.models import Pitch, Pitcher
+
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class Person:
+    """Who wrote, as the chat platform tells us."""
+
+    user_id: int
+    chat_id: int
+    username: str | None = None
+    first_name: str | None = None
+    language_code: str | None = None
+
+
+@dataclass(frozen=True)
+class Response:
+    """What to show: replies in ``language``, and a toast for a pressed button."""
+
+    language: str
+    replies: tuple[Reply, ...] = ()
+    notice: Text | None = None
+    duplicate: bool = False
+
+
+IDEA_PREVIEW = 80
+"""Characters of the one-line idea shown in /mypitches."""
+
+
+class Conversations:
+    """Runs pitch conversations against the database."""
+
+    def __init__(
+        self,
+        database: Database,
+        flow: Flow,
+        *,
+        default_language: str = "nl",
+        clock: Clock = utc_now,
+    ) -> None:
+        self.database = database
+        self.flow = flow
+        self.engine = Engine(flow)
+        self.default_language = default_language
+        self.clock = clock
+
+    def language_for(self, person: Person) -> str:
+        """A first language from Telegram's language_code, else the configured default."""
+        code = (person.language_code or "")[:2].lower()
+        return code if code in LANGUAGES else self.default_language
+
+    async def handle(self, person: Person, event: Event, update_id: int | None = None) -> Response:
+        async with self.database.sessions() as session, session.begin():
+            pitcher = await repo.get_pitcher(session, person.user_id)
+            if pitcher is not None and update_id is not None:
+                if not repo.claim_update(pitcher, update_id):
+                    return Response(pitcher.language, duplicate=True)
+            row = await repo.get_draft(session, pitcher.id) if pitcher else None
+            state = self._state(pitcher, row, person)
+            outcome = self.engine.handle(state, event)
+            replies = await self._save(session, person, pitcher, row, state, outcome, update_id)
+            return Response(outcome.state.language, replies, outcome.notice)
+
+    async def tell_group_once(self, chat_id: int) -> bool:
+        """True the first time a group asks, so the bot answers each group only once."""
+        async with self.database.sessions() as session, session.begin():
+            return await repo.mark_group_notified(session, chat_id, self.clock())
+
+    # loading ------------------------------------------------------------------------------
+
+    def _state(self, pitcher: Pitcher | None, row: Pitch | None, person: Person) -> State:
+        if pitcher is None:
+            return State(language=self.language_for(person))
+        language = pitcher.language if pitcher.language in LANGUAGES else self.default_language
+        return State(language=language, consented=True, draft=self._draft(row))
+
+    def _draft(self, row: Pitch | None) -> Draft | None:
+        """The engine's view of a stored draft; repairs a step the flow no longer has."""
+        if row is None:
+            return None
+        answers = {
+            a.question_key: Answer(a.value, a.message_id)
+            for a in row.answers
+            if self.flow.question(a.question_key) is not None
+        }
+        phase = Phase.REVIEW if row.phase == Phase.REVIEW else Phase.ASKING
+        step = row.step if row.step and self.flow.question(row.step) else None
+        if step is None:
+            missing = next((q.key for q in self.flow.questions if q.key not in answers), None)
+            step = missing or self.flow.questions[-1].key
+            phase = Phase.ASKING if missing else phase
+        return Draft(step, phase, answers, row.nudged, row.editing)
+
+    # saving -------------------------------------------------------------------------------
+
+    async def _save(
+        self,
+        session: AsyncSession,
+        person: Person,
+        pitcher: Pitcher | None,
+        row: Pitch | None,
+        before: State,
+        outcome: Outcome,
+        update_id: int | None,
+    ) -> tuple[Reply, ...]:
+        after = outcome.state
+        now = self.clock()
+        if not after.consented:
+            return outcome.replies  # without consent nothing is stored
+        if pitcher is None:
+            pitcher = await repo.add_pitcher(
+                session,
+                telegram_user_id=person.user_id,
+                chat_id=person.chat_id,
+                username=person.username,
+                first_name=person.first_name,
+                language=after.language,
+                consent_version=CONSENT_VERSION,
+                now=now,
+            )
+            if update_id is not None:
+                repo.claim_update(pitcher, update_id)
+        pitcher.language = after.language
+        replies = list(outcome.replies)
+        if row is not None and Effect.SUBMIT in outcome.effects:
+            reference = await repo.submit_pitch(session, row, now)
+            replies.append(Reply((text("submitted", reference=reference),)))
+            row = None
+        if row is not None and Effect.DISCARD_DRAFT in outcome.effects:
+            await repo.delete_pitch(session, row)
+            row = None
+        if after.draft is not None:
+            kept = before.draft if row is not None else None
+            await self._save_draft(session, pitcher, row, kept, after.draft, after.language, now)
+        if Effect.LIST_PITCHES in outcome.effects:
+            replies.append(await self._my_pitches(session, pitcher))
+        return tuple(replies)
+
+    async def _save_draft(
+        self,
+        session: AsyncSession,
+        pitcher: Pitcher,
+        row: Pitch | None,
+        before: Draft | None,
+        draft: Draft,
+        language: str,
+        now: datetime,
+    ) -> None:
+        if row is None:
+            row = await repo.add_draft(
+                session,
+                pitcher_id=pitcher.id,
+                flow_version=self.flow.version,
+                step=draft.step,
+                language=language,
+                now=now,
+            )
+        old = before.answers if before is not None else {}
+        for key, answer in draft.answers.items():
+            if old.get(key) != answer:
+                await repo.set_answer(session, row, key, answer.value, answer.message_id, now)
+        for key in old.keys() - draft.answers.keys():
+            await repo.delete_answer(session, row, key)
+        row.step, row.phase = draft.step, draft.phase.value
+        row.nudged, row.editing = draft.nudged, draft.editing
+        row.language, row.updated_at = language, now
+
+    async def _my_pitches(self, session: AsyncSession, pitcher: Pitcher) -> Reply:
+        pitches = await repo.pitches_of(session, pitcher.id)
+        if not pitches:
+            return Reply((text("mypitches_none"),))
+        blocks = [text("mypitches_title")]
+        headline = self.flow.questions[0].key  # the idea in one sentence
+        for pitch in pitches:
+            idea = next((a.value for a in pitch.answers if a.question_key == headline), "")
+            idea = idea if len(idea) <= IDEA_PREVIEW else idea[: IDEA_PREVIEW - 1] + "…"
+            status = text(f"status_{pitch.status}")
+            if pitch.reference:
+                blocks.append(
+                    text("mypitches_item", reference=pitch.reference, status=status, idea=idea)
+                )
+            else:
+                blocks.append(text("mypitches_draft", status=status, idea=idea))
+        return Reply(tuple(blocks))

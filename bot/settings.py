@@ -1,0 +1,55 @@
+"""Settings from the environment and `.env`, built once in the entry point and passed down."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_API_URL = "https://api.telegram.org"
+
+
+class Settings(BaseSettings):
+    """Every setting pitchbot reads; `.env.example` documents each one."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="PITCHBOT_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    telegram_bot_token: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("TELEGRAM_BOT_TOKEN")
+    )
+    database_url: str = "sqlite+aiosqlite:///pitchbot.db"
+    telegram_api_url: str = DEFAULT_API_URL
+    default_language: Literal["nl", "en", "fr"] = "nl"
+    flow_file: Path | None = None
+
+    @field_validator("telegram_bot_token", mode="before")
+    @classmethod
+    def _blank_token_is_none(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("flow_file", mode="before")
+    @classmethod
+    def _blank_path_is_none(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("telegram_api_url")
+    @classmethod
+    def _strip_slash(cls, value: str) -> str:
+        return value.rstrip("/")
+
+    @property
+    def api_base_url(self) -> str:
+        """PTB's base_url: the bot appends `<token>/<method>`."""
+        return f"{self.telegram_api_url}/bot"
+
+    @property
+    def file_base_url(self) -> str:
+        return f"{self.telegram_api_url}/file/bot"
+
+    @property
+    def uses_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")

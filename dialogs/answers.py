@@ -1,0 +1,149 @@
+"""Checking one answer against its question: pure functions, no state.
+
+Every rejection carries a catalogue text that tells the person what to do instead.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from dialogs.flow import LANGUAGES, Kind, Question
+from dialogs.replies import Text, text
+
+_EMAIL = re.compile(r"^[^@\s<>()\[\],;:\"]+@[^@\s<>()\[\],;:\"]+\.[^@\s<>()\[\],;:\"]{2,}$")
+_PHONE_NOISE = re.compile(r"[\s.\-/()]")
+_PHONE = re.compile(r"^\+?\d{8,15}$")
+_LABEL_NOISE = re.compile(r"[^\w\s]", re.UNICODE)
+MULTI_SEPARATOR = ","
+"""Multi-choice answers are stored as option keys joined by this."""
+
+
+@dataclass(frozen=True)
+class Accepted:
+    value: str
+
+
+@dataclass(frozen=True)
+class Rejected:
+    reason: Text
+
+
+Checked = Accepted | Rejected
+
+
+def normalise_phone(raw: str) -> str | None:
+    """A Belgian-friendly phone number in international form, or None if it is not one."""
+    compact = _PHONE_NOISE.sub("", raw)
+    if compact.startswith("00"):
+        compact = "+" + compact[2:]
+    elif compact.startswith("0"):
+        compact = "+32" + compact[1:]
+    return compact if _PHONE.fullmatch(compact) else None
+
+
+def _is_email(raw: str) -> bool:
+    return len(raw) <= 254 and _EMAIL.fullmatch(raw) is not None
+
+
+def _plain(label: str) -> str:
+    return " ".join(_LABEL_NOISE.sub(" ", label).casefold().split())
+
+
+def _match_option(question: Question, typed: str, language: str) -> str | None:
+    """Option key for a typed number ("2") or label ("Buurt"), else None."""
+    typed = typed.strip()
+    if typed.isdigit() and 1 <= int(typed) <= len(question.options):
+        return question.options[int(typed) - 1].key
+    wanted = _plain(typed)
+    for option in question.options:
+        if wanted and wanted in {_plain(option.label(lang)) for lang in LANGUAGES}:
+            return option.key
+    return None
+
+
+def check_typed(question: Question, raw: str, language: str) -> Checked:
+    """Validate typed text for ``question``; the accepted value is what storage keeps."""
+    value = raw.strip()
+    if not value:
+        return Rejected(text("error_empty"))
+    if question.is_choice:
+        return _check_typed_choice(question, value, language)
+    if question.kind is Kind.CONTACT and _match_option(question, value, language):
+        return Accepted(str(_match_option(question, value, language)))
+    if len(value) > question.max_length:
+        return Rejected(text("error_too_long", limit=question.max_length, length=len(value)))
+    if len(value) < question.min_length:
+        return Rejected(text("error_too_short", minimum=question.min_length))
+    return _check_format(question.kind, value)
+
+
+def _check_typed_choice(question: Question, value: str, language: str) -> Checked:
+    if question.kind is Kind.CHOICE:
+        key = _match_option(question, value, language)
+        return Accepted(key) if key else Rejected(text("error_use_buttons"))
+    keys: list[str] = []
+    for part in re.split(r"[,;]", value):
+        if not part.strip():
+            continue
+        key = _match_option(question, part, language)
+        if key is None:
+            return Rejected(text("error_use_buttons"))
+        if key not in keys:
+            keys.append(key)
+    if not keys:
+        return Rejected(text("error_use_buttons"))
+    return Accepted(join_choices(question, keys))
+
+
+def _check_format(kind: Kind, value: str) -> Checked:
+    if kind is Kind.EMAIL:
+        return Accepted(value) if _is_email(value) else Rejected(text("error_email"))
+    if kind is Kind.PHONE:
+        phone = normalise_phone(value)
+        return Accepted(phone) if phone else Rejected(text("error_phone"))
+    if kind is Kind.CONTACT:
+        if _is_email(value):
+            return Accepted(value)
+        phone = normalise_phone(value)
+        return Accepted(phone) if phone else Rejected(text("error_contact"))
+    return Accepted(value)
+
+
+def check_shared_phone(question: Question, phone: str) -> Checked:
+    """A contact shared with Telegram's button answers a phone or contact question."""
+    if question.kind not in (Kind.PHONE, Kind.CONTACT):
+        return Rejected(text("error_media", kind=text("media_contact")))
+    normalised = normalise_phone(phone)
+    return Accepted(normalised) if normalised else Rejected(text("error_phone"))
+
+
+def chosen(value: str | None) -> list[str]:
+    """Option keys of a stored multi-choice answer."""
+    return [k for k in (value or "").split(MULTI_SEPARATOR) if k]
+
+
+def join_choices(question: Question, keys: list[str]) -> str:
+    """Store picks in the flow's option order, whatever order they were tapped in."""
+    return MULTI_SEPARATOR.join(o.key for o in question.options if o.key in keys)
+
+
+def is_thin(question: Question, value: str) -> bool:
+    """Too thin to help the team: too few words, or naming none of the expected words."""
+    if question.kind is not Kind.TEXT:
+        return False
+    if question.nudge_below_words and len(value.split()) < question.nudge_below_words:
+        return True
+    keywords = [w.casefold() for t in question.texts.values() for w in t.nudge_keywords]
+    folded = value.casefold()
+    return bool(keywords) and not any(w in folded for w in keywords)
+
+
+def display(question: Question, value: str, language: str) -> str:
+    """How a stored answer reads on the review card and in lists."""
+    if question.kind is Kind.MULTI_CHOICE:
+        return "; ".join(
+            o.label(language) for k in chosen(value) if (o := question.option(k)) is not None
+        )
+    option = question.option(value) if question.options else None
+    return option.label(language) if option else value

@@ -1,0 +1,164 @@
+"""Button presses. Callback data is untrusted: every press is checked against the state.
+
+Data is short (``opt:<key>:<n>``, well under Telegram's 64 bytes) and carries no state
+of its own beyond what it names, so buttons survive restarts and stale ones are spotted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from dialogs import prompts
+from dialogs.answers import chosen, join_choices
+from dialogs.flow import LANGUAGES, Kind, Question
+from dialogs.progress import Progress
+from dialogs.replies import Effect, Outcome, Reply, text
+from dialogs.state import Answer, Draft, Phase, State
+
+
+def press(progress: Progress, state: State, data: str) -> Outcome:
+    """Answer a button press; stale or forged data changes nothing."""
+    action, _, rest = data.partition(":")
+    if action == "consent":
+        return _consent(progress, state, rest)
+    if action == "lang":
+        return _language(progress, state, rest)
+    if action == "ex":
+        question = progress.flow.question(rest)
+        if question is None:
+            return _forged(progress, state)
+        return Outcome(state, (prompts.example_reply(question, state.language),))
+    draft = state.draft
+    if not state.consented or draft is None:
+        return _stale(progress, state)
+    if action in ("resume", "cancel"):
+        return _draft_action(progress, state, draft, f"{action}:{rest}")
+    if action == "send":
+        return _send(progress, state, draft) if rest == "" else _forged(progress, state)
+    if action == "edit":
+        return _edit(progress, state, draft, rest)
+    if action in ("opt", "tog", "done", "skip", "keep", "next"):
+        return _answer_button(progress, state, draft, action, rest)
+    return _forged(progress, state)
+
+
+def _stale(progress: Progress, state: State) -> Outcome:
+    return progress.stay(state, notice=text("button_stale"))
+
+
+def _forged(progress: Progress, state: State) -> Outcome:
+    return progress.stay(state, notice=text("button_unknown"))
+
+
+def _consent(progress: Progress, state: State, rest: str) -> Outcome:
+    answer, _, language = rest.partition(":")
+    if answer not in ("yes", "no") or language not in LANGUAGES:
+        return _forged(progress, state)
+    if state.consented:
+        return _stale(progress, state)
+    if answer == "no":
+        return Outcome(state, (Reply((text("consent_declined"),)),))
+    started = State(language=language, consented=True, draft=Draft(progress.flow.questions[0].key))
+    return progress.go(started, started.draft or Draft(""), (text("consent_thanks"),))
+
+
+def _language(progress: Progress, state: State, code: str) -> Outcome:
+    if code == "pick":
+        return Outcome(state, (prompts.language_reply(),))
+    if code not in LANGUAGES:
+        return _forged(progress, state)
+    switched = replace(state, language=code)
+    lead = (text("welcome"),) if not state.consented else (text("language_set"),)
+    return progress.stay(switched, lead)
+
+
+def _draft_action(progress: Progress, state: State, draft: Draft, data: str) -> Outcome:
+    match data:
+        case "resume:continue":
+            return progress.stay(state)
+        case "resume:restart":
+            fresh = Draft(progress.flow.questions[0].key)
+            outcome = progress.go(state, fresh, (text("restart_done"),))
+            return replace(outcome, effects=(Effect.DISCARD_DRAFT,))
+        case "cancel:ask":
+            return Outcome(state, (prompts.cancel_confirm_reply(draft),))
+        case "cancel:yes":
+            reply = Reply((text("cancel_done"),))
+            return Outcome(replace(state, draft=None), (reply,), (Effect.DISCARD_DRAFT,))
+        case "cancel:no":
+            return progress.stay(state, (text("cancel_kept"),))
+    return _forged(progress, state)
+
+
+def _send(progress: Progress, state: State, draft: Draft) -> Outcome:
+    if draft.phase is not Phase.REVIEW:
+        return _stale(progress, state)
+    missing = progress.first_missing(draft)
+    if missing is not None:
+        back = replace(draft, phase=Phase.ASKING, step=missing, editing=False, nudged=False)
+        return progress.go(state, back, (text("missing_answer"),))
+    return Outcome(replace(state, draft=None), effects=(Effect.SUBMIT,))
+
+
+def _edit(progress: Progress, state: State, draft: Draft, key: str) -> Outcome:
+    question = progress.flow.question(key)
+    if question is None or question.part_of_previous:
+        return _forged(progress, state)
+    if draft.phase is not Phase.REVIEW:
+        return _stale(progress, state)
+    editing = replace(draft, phase=Phase.ASKING, step=key, editing=True, nudged=False)
+    return progress.go(state, editing)
+
+
+def _answer_button(
+    progress: Progress, state: State, draft: Draft, action: str, rest: str
+) -> Outcome:
+    key, _, number = rest.partition(":")
+    question = progress.flow.question(key)
+    if question is None:
+        return _forged(progress, state)
+    if draft.phase is not Phase.ASKING or draft.step != key:
+        return _stale(progress, state)
+    if action in ("opt", "tog"):
+        index = int(number) if number.isdigit() else -1
+        if not 0 <= index < len(question.options) or (action == "tog") != (
+            question.kind is Kind.MULTI_CHOICE
+        ):
+            return _forged(progress, state)
+        if action == "tog":
+            return _toggle(progress, state, draft, question, index)
+        answers = {**draft.answers, key: Answer(question.options[index].key)}
+        return progress.advance(state, replace(draft, answers=answers))
+    if number:
+        return _forged(progress, state)
+    return _move_on(progress, state, draft, question, action)
+
+
+def _toggle(progress: Progress, state: State, draft: Draft, question: Question, i: int) -> Outcome:
+    current = draft.answers.get(question.key)
+    picked = set(chosen(current.value if current else None)) ^ {question.options[i].key}
+    answers = dict(draft.answers)
+    if picked:
+        answers[question.key] = Answer(join_choices(question, sorted(picked)))
+    else:
+        answers.pop(question.key, None)
+    draft = replace(draft, answers=answers)
+    reply = prompts.question_reply(progress.flow, draft, state.language, replace=True)
+    return Outcome(replace(state, draft=draft), (reply,))
+
+
+def _move_on(
+    progress: Progress, state: State, draft: Draft, question: Question, action: str
+) -> Outcome:
+    answered = question.key in draft.answers
+    if action == "skip":
+        return progress.skip(state, draft)
+    if action == "done" and question.kind is Kind.MULTI_CHOICE:
+        if question.required and not answered:
+            return progress.stay(state, (text("error_pick_one"),))
+        return progress.advance(state, draft)
+    if action == "keep" and draft.nudged and answered:
+        return progress.advance(state, draft)
+    if action == "next" and answered:
+        return progress.advance(state, draft)
+    return _stale(progress, state)

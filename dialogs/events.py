@@ -1,0 +1,67 @@
+"""What a person can do: the inputs the engine understands, independent of Telegram."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Command:
+    """A slash command such as /start; ``name`` is lower-case without the slash."""
+
+    name: str
+    argument: str = ""
+
+
+@dataclass(frozen=True)
+class Said:
+    """A typed text message."""
+
+    text: str
+    message_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Pressed:
+    """A button press carrying its callback data (which may be stale or forged)."""
+
+    data: str
+
+
+@dataclass(frozen=True)
+class Shared:
+    """Something that is not text: a photo, sticker, voice message, location..."""
+
+    kind: str
+    phone: str | None = None
+    """For a shared contact: its phone number (accepted by contact questions)."""
+    message_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Edited:
+    """The person edited an earlier text message."""
+
+    message_id: int
+    text: str
+
+
+Event = Command | Said | Pressed | Shared | Edited
+
+MEDIA_KINDS: tuple[str, ...] = (
+    "photo",
+    "sticker",
+    "voice",
+    "audio",
+    "video",
+    "video_note",
+    "animation",
+    "document",
+    "location",
+    "venue",
+    "contact",
+    "poll",
+    "dice",
+    "other",
+)
+"""Kinds of non-text messages; each has a catalogue entry ``media_<kind>``."""

@@ -1,0 +1,212 @@
+"""The question flow: a data file an organisation edits without touching code.
+
+The file is TOML, validated by pydantic at start-up; a broken file stops the bot with an
+error naming the file, the question and the field (see :class:`FlowError`).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from enum import StrEnum
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Any, Self
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+    ValidationError,
+    model_validator,
+)
+
+LANGUAGES: tuple[str, ...] = ("nl", "en", "fr")
+"""Languages every flow and catalogue must speak; Dutch first."""
+
+MAX_ANSWER_LENGTH = 2000
+"""Upper bound for any question's max_length, so one review block fits a Telegram message."""
+
+Key = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,23}$")]
+Stem = Annotated[str, Field(pattern=r"^\S.*\S$")]
+"""A nudge keyword: two characters or more, not padded (a blank stem would match anything)."""
+
+
+class Kind(StrEnum):
+    """How an answer is given and validated."""
+
+    TEXT = "text"
+    CHOICE = "choice"
+    MULTI_CHOICE = "multi_choice"
+    EMAIL = "email"
+    PHONE = "phone"
+    CONTACT = "contact"  # an e-mail address or a phone number
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Texts(_Strict):
+    """What the pitcher reads for one question, in one language."""
+
+    label: str = Field(min_length=1, max_length=40)
+    prompt: str = Field(min_length=1, max_length=600)
+    hint: str = Field(min_length=1, max_length=600)
+    example: str = Field(min_length=1, max_length=1200)
+    nudge: str | None = Field(default=None, min_length=1, max_length=600)
+    nudge_keywords: tuple[Stem, ...] = ()
+    """An answer naming none of these (case-insensitive substrings) gets the nudge."""
+
+
+class Option(_Strict):
+    """One button of a choice question; labels per language."""
+
+    key: Key
+    nl: str = Field(min_length=1, max_length=40)
+    en: str = Field(min_length=1, max_length=40)
+    fr: str = Field(min_length=1, max_length=40)
+
+    def label(self, language: str) -> str:
+        return str(getattr(self, language))
+
+
+class Question(_Strict):
+    """One question of the flow."""
+
+    key: Key
+    kind: Kind = Kind.TEXT
+    required: StrictBool = True
+    part_of_previous: StrictBool = False
+    """Shown under the previous question's number ("Vraag 5 van 11") and edited with it."""
+    min_length: StrictInt = Field(default=1, ge=1)
+    max_length: StrictInt = Field(default=1000, ge=1, le=MAX_ANSWER_LENGTH)
+    nudge_below_words: StrictInt = Field(default=0, ge=0)
+    """An answer with fewer words than this gets the one follow-up (0: never for length)."""
+    options: tuple[Option, ...] = ()
+    texts: dict[str, Texts]
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Self:
+        missing = [lang for lang in LANGUAGES if lang not in self.texts]
+        if missing:
+            raise ValueError(f"texts for language(s) {', '.join(missing)} are missing")
+        extra = sorted(set(self.texts) - set(LANGUAGES))
+        if extra:
+            raise ValueError(f"unknown language(s) {', '.join(extra)} in texts")
+        if self.min_length > self.max_length:
+            raise ValueError("min_length is larger than max_length")
+        if self.kind in (Kind.CHOICE, Kind.MULTI_CHOICE) and len(self.options) < 2:
+            raise ValueError(f"a {self.kind} question needs at least two options")
+        if self.options and self.kind not in (Kind.CHOICE, Kind.MULTI_CHOICE, Kind.CONTACT):
+            raise ValueError(f"options are not allowed on a {self.kind} question")
+        keys = [o.key for o in self.options]
+        if len(set(keys)) != len(keys):
+            raise ValueError("option keys must be unique")
+        wants_nudge = self.nudge_below_words > 0 or any(
+            t.nudge_keywords for t in self.texts.values()
+        )
+        if wants_nudge and any(t.nudge is None for t in self.texts.values()):
+            raise ValueError("a nudge rule is set, but a nudge text is missing in a language")
+        return self
+
+    @property
+    def is_choice(self) -> bool:
+        return self.kind in (Kind.CHOICE, Kind.MULTI_CHOICE)
+
+    def option(self, key: str) -> Option | None:
+        return next((o for o in self.options if o.key == key), None)
+
+
+class Flow(_Strict):
+    """The whole flow: ordered questions plus a version stored with every pitch."""
+
+    version: StrictInt = Field(ge=1)
+    questions: tuple[Question, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Self:
+        keys = [q.key for q in self.questions]
+        dupes = sorted({k for k in keys if keys.count(k) > 1})
+        if dupes:
+            raise ValueError(f"question keys must be unique; repeated: {', '.join(dupes)}")
+        if self.questions[0].part_of_previous:
+            raise ValueError("the first question cannot be part_of_previous")
+        return self
+
+    def question(self, key: str) -> Question | None:
+        return next((q for q in self.questions if q.key == key), None)
+
+    def index(self, key: str) -> int:
+        for i, question in enumerate(self.questions):
+            if question.key == key:
+                return i
+        raise KeyError(key)
+
+    def section_starts(self) -> list[Question]:
+        """The questions that open a numbered section ("Vraag n")."""
+        return [q for q in self.questions if not q.part_of_previous]
+
+    def section_number(self, key: str) -> int:
+        """1-based number of the section a question belongs to."""
+        number = 0
+        for q in self.questions:
+            if not q.part_of_previous:
+                number += 1
+            if q.key == key:
+                return number
+        raise KeyError(key)
+
+    def section_of(self, key: str) -> list[Question]:
+        """All questions shown under the same number as ``key``."""
+        number = self.section_number(key)
+        return [q for q in self.questions if self.section_number(q.key) == number]
+
+
+class FlowError(Exception):
+    """A flow file that cannot be used; the message names file, question and field."""
+
+
+def _describe(loc: tuple[int | str, ...], raw: dict[str, Any]) -> str:
+    """Turn a pydantic location into "question 'dream' (#2), field texts.fr.prompt"."""
+    if len(loc) >= 2 and loc[0] == "questions" and isinstance(loc[1], int):
+        index = loc[1]
+        questions = raw.get("questions") or []
+        key = None
+        if index < len(questions) and isinstance(questions[index], dict):
+            key = questions[index].get("key")
+        where = f"question {key!r} (#{index + 1})" if key else f"question #{index + 1}"
+        field = ".".join(str(p) for p in loc[2:])
+        return f"{where}, field {field}" if field else where
+    return f"field {'.'.join(str(p) for p in loc)}" if loc else "the flow"
+
+
+def parse_flow(text: str, source: str) -> Flow:
+    """Validate flow TOML; raise :class:`FlowError` naming ``source`` on any problem."""
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise FlowError(f"flow file {source}: not valid TOML: {exc}") from None
+    try:
+        return Flow.model_validate(raw)
+    except ValidationError as exc:
+        problems = [
+            f"{_describe(tuple(e['loc']), raw)}: {e['msg'].removeprefix('Value error, ')}"
+            for e in exc.errors()
+        ]
+        raise FlowError(f"flow file {source}: " + "; ".join(problems)) from None
+
+
+def load_flow(path: Path | None = None) -> Flow:
+    """Load ``path``, or the built-in pitch flow when no path is given."""
+    if path is None:
+        builtin = resources.files("dialogs").joinpath("flows/pitch.toml")
+        return parse_flow(builtin.read_text(encoding="utf-8"), "dialogs/flows/pitch.toml")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise FlowError(f"flow file {path}: cannot be read: {exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise FlowError(f"flow file {path}: is not UTF-8 text; save it as UTF-8") from None
+    return parse_flow(text, str(path))

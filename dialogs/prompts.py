@@ -1,0 +1,155 @@
+"""Building the replies that show a question, the follow-up and the review card."""
+
+from __future__ import annotations
+
+from dialogs.answers import chosen, display
+from dialogs.flow import Flow, Kind, Question
+from dialogs.replies import Button, Reply, Text, text
+from dialogs.state import Draft, Phase
+
+
+def _example_and_skip(question: Question) -> tuple[Button, ...]:
+    row = [Button(text("button_example"), f"ex:{question.key}")]
+    if not question.required:
+        row.append(Button(text("button_skip"), f"skip:{question.key}"))
+    return tuple(row)
+
+
+def _option_rows(question: Question, draft: Draft, language: str) -> list[tuple[Button, ...]]:
+    if question.kind is Kind.MULTI_CHOICE:
+        answer = draft.answers.get(question.key)
+        picked = chosen(answer.value if answer else None)
+        rows: list[tuple[Button, ...]] = [
+            (
+                Button(
+                    text("option_on" if o.key in picked else "option_off", label=o.label(language)),
+                    f"tog:{question.key}:{i}",
+                ),
+            )
+            for i, o in enumerate(question.options)
+        ]
+        rows.append((Button(text("button_done"), f"done:{question.key}"),))
+        return rows
+    return [
+        (Button(text("option", label=o.label(language)), f"opt:{question.key}:{i}"),)
+        for i, o in enumerate(question.options)
+    ]
+
+
+def question_reply(
+    flow: Flow, draft: Draft, language: str, lead: tuple[Text, ...] = (), replace: bool = False
+) -> Reply:
+    """The current question: progress, prompt, hint, current answer, and its buttons."""
+    question = flow.question(draft.step)
+    assert question is not None, "the engine keeps draft.step valid"
+    texts = question.texts[language]
+    blocks = [
+        *lead,
+        text(
+            "progress",
+            number=flow.section_number(question.key),
+            total=len(flow.section_starts()),
+        ),
+        text("question", prompt=texts.prompt),
+        text("hint", hint=texts.hint),
+    ]
+    answer = draft.answers.get(question.key)
+    rows = _option_rows(question, draft, language)
+    if answer and question.kind is not Kind.MULTI_CHOICE:
+        blocks.append(text("current_answer", value=display(question, answer.value, language)))
+        rows.append((Button(text("button_keep_answer"), f"next:{question.key}"),))
+    rows.append(_example_and_skip(question))
+    return Reply(tuple(blocks), tuple(rows), replace=replace)
+
+
+def example_reply(question: Question, language: str) -> Reply:
+    texts = question.texts[language]
+    return Reply((text("example", label=texts.label, example=texts.example),))
+
+
+def nudge_reply(question: Question, language: str) -> Reply:
+    nudge = question.texts[language].nudge or ""
+    keep = Button(text("button_keep"), f"keep:{question.key}")
+    return Reply((text("nudge", nudge=nudge),), ((keep,),))
+
+
+def review_reply(flow: Flow, draft: Draft, language: str, lead: tuple[Text, ...] = ()) -> Reply:
+    """The pitch card in flow order, an edit button per numbered section, send and cancel."""
+    blocks: list[Text] = [*lead, text("review_title")]
+    for question in flow.questions:
+        label = question.texts[language].label
+        number = flow.section_number(question.key)
+        answer = draft.answers.get(question.key)
+        if answer:
+            value = display(question, answer.value, language)
+            blocks.append(text("review_item", number=number, label=label, value=value))
+        else:
+            blocks.append(text("review_item_empty", number=number, label=label))
+    blocks.append(text("review_footer"))
+    edits = [
+        Button(
+            text("button_edit", number=n, label=q.texts[language].label),
+            f"edit:{q.key}",
+        )
+        for n, q in enumerate(flow.section_starts(), start=1)
+    ]
+    rows = [tuple(edits[i : i + 2]) for i in range(0, len(edits), 2)]
+    rows.append((Button(text("button_send"), "send"), Button(text("button_cancel"), "cancel:ask")))
+    return Reply(tuple(blocks), tuple(rows))
+
+
+def cancel_confirm_reply(draft: Draft) -> Reply:
+    return Reply(
+        (text("cancel_confirm", count=len(draft.answers)),),
+        (
+            (
+                Button(text("button_cancel_yes"), "cancel:yes"),
+                Button(text("button_cancel_no"), "cancel:no"),
+            ),
+        ),
+    )
+
+
+def language_reply() -> Reply:
+    return Reply(
+        (text("language_pick"),),
+        (
+            (
+                Button(text("language_nl"), "lang:nl"),
+                Button(text("language_en"), "lang:en"),
+                Button(text("language_fr"), "lang:fr"),
+            ),
+        ),
+    )
+
+
+def consent_reply(language: str, lead: tuple[Text, ...] = ()) -> Reply:
+    """The consent question; the language rides in the buttons, since nothing is stored yet."""
+    return Reply(
+        (*lead, text("consent")),
+        (
+            (
+                Button(text("button_consent_yes"), f"consent:yes:{language}"),
+                Button(text("button_consent_no"), f"consent:no:{language}"),
+            ),
+            (Button(text("button_language"), "lang:pick"),),
+        ),
+    )
+
+
+def resume_reply(flow: Flow, draft: Draft) -> Reply:
+    """Offer to continue an open draft where it was left, or to start over."""
+    if draft.phase is Phase.REVIEW:
+        offer = text("resume_offer_review", count=len(draft.answers))
+    else:
+        offer = text(
+            "resume_offer",
+            count=len(draft.answers),
+            number=flow.section_number(draft.step),
+            total=len(flow.section_starts()),
+        )
+    buttons = (
+        Button(text("button_resume"), "resume:continue"),
+        Button(text("button_restart"), "resume:restart"),
+    )
+    return Reply((offer,), (buttons,))

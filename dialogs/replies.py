@@ -1,0 +1,75 @@
+"""Abstract replies: catalogue keys plus values, never finished strings.
+
+The Telegram adapter renders them as HTML (values escaped), the terminal as plain text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from types import MappingProxyType
+
+from dialogs.state import State
+
+_EMPTY: Mapping[str, Value] = MappingProxyType({})
+
+
+@dataclass(frozen=True)
+class Text:
+    """A catalogue key and the values for its placeholders (values are untrusted text)."""
+
+    key: str
+    values: Mapping[str, Value] = field(default_factory=lambda: _EMPTY)
+
+
+Value = str | int | Text
+"""A placeholder value: user or flow text (escaped when rendered), or a nested catalogue text."""
+
+
+def text(key: str, **values: Value) -> Text:
+    """Shorthand for :class:`Text`."""
+    return Text(key, MappingProxyType(values))
+
+
+@dataclass(frozen=True)
+class Button:
+    """An inline button: what it says and the short callback data it sends back."""
+
+    label: Text
+    data: str
+
+
+@dataclass(frozen=True)
+class Reply:
+    """One message: paragraphs (``blocks``) and rows of buttons.
+
+    A renderer may split a long reply between blocks, never inside one.
+    """
+
+    blocks: tuple[Text, ...]
+    buttons: tuple[tuple[Button, ...], ...] = ()
+    replace: bool = False
+    """Replace the message whose button was pressed (e.g. ticking a multi-choice option)."""
+
+
+class Effect(StrEnum):
+    """Work the engine asks of its caller, which owns storage and references."""
+
+    SUBMIT = "submit"
+    """Send the draft to the team; the caller replies with the reference."""
+    DISCARD_DRAFT = "discard_draft"
+    """Delete the open draft (the person confirmed /cancel or chose to start over)."""
+    LIST_PITCHES = "list_pitches"
+    """Reply with the person's pitches and their status."""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The engine's answer to one input."""
+
+    state: State
+    replies: tuple[Reply, ...] = ()
+    effects: tuple[Effect, ...] = ()
+    notice: Text | None = None
+    """A short toast for a pressed button (Telegram's callback answer)."""
