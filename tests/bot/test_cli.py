@@ -1,0 +1,116 @@
+"""The `pitchbot` command as an operator meets it: clear messages, no tracebacks."""
+
+from __future__ import annotations
+
+import logging
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+from bot.logs import setup_logging
+
+ENV_NAMES = (
+    "TELEGRAM_BOT_TOKEN",
+    "PITCHBOT_DATABASE_URL",
+    "PITCHBOT_FLOW_FILE",
+    "PITCHBOT_TELEGRAM_API_URL",
+    "PITCHBOT_DEFAULT_LANGUAGE",
+)
+
+
+@pytest.fixture
+def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    """An empty working folder (no .env) and no pitchbot settings in the environment."""
+    for name in ENV_NAMES:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def test_run_without_a_token_says_which_variable_and_how_to_get_one(
+    clean_env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["run"]) == 2
+
+    err = capsys.readouterr().err
+    assert "TELEGRAM_BOT_TOKEN" in err
+    assert "BotFather" in err
+    assert "Traceback" not in err
+
+
+def test_a_broken_flow_file_stops_start_up_naming_file_question_and_field(
+    clean_env: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    flow = clean_env / "flow.toml"
+    flow.write_text(
+        'version = 1\n[[questions]]\nkey = "idea"\n'
+        '[questions.texts.nl]\nlabel = "Idee"\nprompt = "?"\nhint = "h"\nexample = "e"\n'
+        '[questions.texts.en]\nlabel = "Idea"\nprompt = "?"\nhint = "h"\nexample = "e"\n'
+        '[questions.texts.fr]\nlabel = "Idée"\nhint = "h"\nexample = "e"\n',
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "123:never-used")
+    monkeypatch.setenv("PITCHBOT_FLOW_FILE", str(flow))
+
+    assert main(["run"]) == 2
+
+    err = capsys.readouterr().err
+    assert str(flow) in err
+    assert "'idea'" in err
+    assert "texts.fr.prompt" in err
+    assert "123:never-used" not in err
+
+
+def test_db_upgrade_creates_the_sqlite_schema(
+    clean_env: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("PITCHBOT_DATABASE_URL", f"sqlite+aiosqlite:///{clean_env / 'x.db'}")
+
+    assert main(["db", "upgrade"]) == 0
+
+    assert "up to date" in capsys.readouterr().out
+    assert (clean_env / "x.db").exists()
+
+
+def test_log_lines_never_show_the_token_and_httpx_is_quiet(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    token = "987654:SECRET-token-value"
+    root = logging.getLogger()
+    saved = root.handlers[:], root.level
+    try:
+        setup_logging(token)
+        logging.getLogger("httpx").info("POST https://api.telegram.org/bot%s/getMe", token)
+        logging.getLogger("telegram.ext").error("failed calling /bot%s/sendMessage", token)
+    finally:
+        root.handlers[:], level = saved
+        root.setLevel(level)
+    err = capsys.readouterr().err
+    assert token not in err
+    assert "getMe" not in err  # httpx request lines are below the shown level
+    assert "[redacted]" in err
+
+
+def test_the_terminal_chat_runs_as_a_real_process(tmp_path: Path) -> None:
+    """`pitchbot chat` with piped input: consent, one answer, then the next question."""
+    env = {k: v for k, v in os.environ.items() if k not in ENV_NAMES}
+    env["PITCHBOT_DATABASE_URL"] = f"sqlite+aiosqlite:///{tmp_path / 'chat.db'}"
+    script = "1\nEen repair café in elke school van de stad, voor en door leerlingen\n/quit\n"
+    done = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "chat"],
+        input=script,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=env,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Vraag 1 van 11" in done.stdout
+    assert "Vraag 2 van 11" in done.stdout
+    assert "Traceback" not in done.stderr

@@ -1,0 +1,87 @@
+"""The terminal chat: the whole flow without Telegram, on the same engine and database."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from bot.console import CONSOLE_PERSON, Reader, run_console
+from bot.conversation import Conversations
+from dialogs.catalog import Catalog
+from dialogs.flow import load_flow
+from storage import repositories as repo
+from storage.database import Database
+
+
+def scripted(lines: Iterable[str]) -> Reader:
+    pending = list(lines)
+
+    async def read() -> str | None:
+        return pending.pop(0) if pending else None
+
+    return read
+
+
+async def chat(database: Database, lines: Iterable[str]) -> str:
+    out: list[str] = []
+    conversations = Conversations(database, load_flow())
+    await run_console(conversations, Catalog.load(), scripted(lines), out.append)
+    return "\n".join(out)
+
+
+async def test_buttons_are_numbered_and_a_number_presses_them(database: Database) -> None:
+    screen = await chat(database, ["1"])
+
+    assert "[1] ✅ Akkoord" in screen
+    assert "Vraag 1 van 11" in screen
+
+
+async def test_a_pitch_can_be_written_and_sent_from_the_terminal(database: Database) -> None:
+    flow = load_flow()
+    answers = {
+        "idea": "Een buurtfrigo in elke wijk zodat niemand nog voedsel moet weggooien",
+        "dream": "Een stad waar overschotten van winkels en tuinen elke dag bij buren terechtkomen",
+        "challenge": "Gezinnen met een krap budget eten te weinig vers, terwijl winkels veel weggooien",
+        "change": "Winkels, buurthuizen en vrijwilligers moeten samen een vaste ophaalronde opzetten",
+        "solution": "Een netwerk van koelkasten in buurthuizen, gevuld door vrijwilligers met fietskarren",
+        "novelty_detail": "Bestaande voedselbanken werken met een kaart, hier mag iedereen zonder drempel",
+        "connect": "Supermarkten, het OCMW, buurtwerkers en de fietsersbond van onze gemeente",
+        "name": "Anna Peeters",
+        "contact": "anna@example.be",
+    }
+    lines = ["1"]
+    for question in flow.questions:
+        if question.key in answers:
+            lines.append(answers[question.key])
+        elif question.kind == "multi_choice":
+            lines += ["1", str(len(question.options) + 1)]  # tick the first, then "Klaar"
+        elif question.is_choice:
+            lines.append("1")
+        else:
+            lines.append("/skip")
+    lines.append("12")  # the review card: 11 edit buttons, then "Insturen"
+    screen = await chat(database, lines)
+
+    assert "[12] 📨 Insturen" in screen
+    assert "Je referentie is P-20" in screen
+
+    async with database.sessions() as session:
+        pitcher = await repo.get_pitcher(session, CONSOLE_PERSON.user_id)
+        assert pitcher is not None
+        pitches = await repo.pitches_of(session, pitcher.id)
+    sent = [p for p in pitches if p.reference]
+    assert len(sent) == 1
+    stored = {a.question_key: a.value for a in sent[0].answers}
+    assert stored["contact"] == "anna@example.be"
+    assert stored["idea"] == answers["idea"]
+
+
+async def test_a_restarted_terminal_offers_to_continue_where_it_stopped(
+    database: Database,
+) -> None:
+    await chat(database, ["1", "Een repair café in elke school, voor en door leerlingen"])
+
+    screen = await chat(database, ["1"])
+
+    assert "Welkom terug" in screen
+    assert "vraag 2 van 11" in screen
+    assert "Vraag 2 van 11" in screen.split("Welkom terug")[1]
