@@ -39,11 +39,11 @@ async def test_a_pitch_can_be_written_and_sent_from_the_terminal(database: Datab
     flow = load_flow()
     answers = {
         "idea": "Een buurtfrigo in elke wijk zodat niemand nog voedsel moet weggooien",
-        "dream": "Een stad waar overschotten van winkels en tuinen elke dag bij buren terechtkomen",
-        "challenge": "Gezinnen met een krap budget eten te weinig vers, terwijl winkels veel weggooien",
-        "change": "Winkels, buurthuizen en vrijwilligers moeten samen een vaste ophaalronde opzetten",
-        "solution": "Een netwerk van koelkasten in buurthuizen, gevuld door vrijwilligers met fietskarren",
-        "novelty_detail": "Bestaande voedselbanken werken met een kaart, hier mag iedereen zonder drempel",
+        "dream": "Een stad waar overschotten van winkels elke dag bij buren terechtkomen",
+        "challenge": "Gezinnen met een krap budget eten te weinig vers, winkels gooien veel weg",
+        "change": "Winkels, buurthuizen en vrijwilligers zetten samen een ophaalronde op",
+        "solution": "Koelkasten in buurthuizen, gevuld door vrijwilligers met fietskarren",
+        "novelty_detail": "Voedselbanken werken met een kaart, hier mag iedereen zonder drempel",
         "connect": "Supermarkten, het OCMW, buurtwerkers en de fietsersbond van onze gemeente",
         "name": "Anna Peeters",
         "contact": "anna@example.be",
