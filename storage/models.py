@@ -1,0 +1,193 @@
+"""Typed tables of pitchbot: pitchers, their pitches, answers and the audit trail.
+
+The same models run on SQLite and PostgreSQL, so every column uses portable types:
+statuses are plain strings (a new status needs no type migration) and every timestamp
+is a :class:`UTCDateTime`, which keeps datetimes tz-aware UTC on both databases.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    DateTime,
+    Dialect,
+    ForeignKey,
+    Index,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_N_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+"""Deterministic constraint names, so Alembic can later alter or drop them by name."""
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timestamp that is tz-aware UTC going in and coming out, on every database.
+
+    SQLite has no time zones and hands back naive datetimes; rejecting naive input and
+    re-attaching UTC on the way out means callers never compare naive with aware.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise ValueError(f"naive datetime {value!r}: pass a tz-aware datetime")
+        value = value.astimezone(UTC)
+        # SQLite stores the wall-clock text only; make it UTC wall-clock explicitly.
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: Any | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        assert isinstance(value, datetime)
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+class PitchStatus(StrEnum):
+    """Where a pitch is in its life; stored as its string value."""
+
+    DRAFT = "draft"
+    NEW = "new"
+    IN_REVIEW = "in_review"
+    IN_CONVERSATION = "in_conversation"
+    SUPPORTED = "supported"
+    REFERRED = "referred"
+    NOT_PURSUED = "not_pursued"
+    ARCHIVED = "archived"
+
+
+class Base(DeclarativeBase):
+    """Declarative base: every ``Mapped[datetime]`` becomes a :class:`UTCDateTime`."""
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {datetime: UTCDateTime, dict[str, Any]: JSON}
+
+
+class Pitcher(Base):
+    """A Telegram user who consented to pitch; erased_at marks a processed erasure request."""
+
+    __tablename__ = "pitchers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    telegram_user_id: Mapped[int] = mapped_column(BigInteger, unique=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    username: Mapped[str | None] = mapped_column(String(64))
+    first_name: Mapped[str | None] = mapped_column(String(128))
+    language: Mapped[str] = mapped_column(String(8))
+    consent_at: Mapped[datetime]
+    consent_version: Mapped[str] = mapped_column(String(32))
+    last_update_id: Mapped[int | None] = mapped_column(BigInteger)
+    erased_at: Mapped[datetime | None]
+    created_at: Mapped[datetime]
+
+
+class Pitch(Base):
+    """One idea, from draft (being asked) to a decision by staff."""
+
+    __tablename__ = "pitches"
+    __table_args__ = (
+        Index("ix_pitches_status_submitted_at", "status", "submitted_at"),
+        # Leads with pitcher_id, so it also serves "all pitches of this pitcher".
+        Index("ix_pitches_pitcher_id_status", "pitcher_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str | None] = mapped_column(String(16), unique=True)
+    pitcher_id: Mapped[int] = mapped_column(ForeignKey("pitchers.id", ondelete="CASCADE"))
+    status: Mapped[str] = mapped_column(
+        String(20), default=PitchStatus.DRAFT.value, server_default=PitchStatus.DRAFT.value
+    )
+    step: Mapped[str | None] = mapped_column(String(32))
+    phase: Mapped[str] = mapped_column(String(16), default="asking", server_default="asking")
+    nudged: Mapped[bool] = mapped_column(default=False, server_default=false())
+    editing: Mapped[bool] = mapped_column(default=False, server_default=false())
+    flow_version: Mapped[int]
+    language: Mapped[str] = mapped_column(String(8))
+    assignee_id: Mapped[int | None] = mapped_column(BigInteger)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    submitted_at: Mapped[datetime | None]
+    status_changed_at: Mapped[datetime | None]
+
+    answers: Mapped[list[Answer]] = relationship(
+        back_populates="pitch",
+        cascade="all, delete-orphan",
+        lazy="selectin",
+        passive_deletes=True,
+        order_by="Answer.id",
+    )
+    # Async sessions cannot lazy-load: reuse the identity map or fail loudly.
+    pitcher: Mapped[Pitcher] = relationship(lazy="raise_on_sql")
+
+
+class Answer(Base):
+    """The current answer to one question of one pitch (one row per question)."""
+
+    __tablename__ = "answers"
+    __table_args__ = (
+        UniqueConstraint("pitch_id", "question_key"),
+        Index("ix_answers_pitch_id_message_id", "pitch_id", "message_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pitch_id: Mapped[int] = mapped_column(ForeignKey("pitches.id", ondelete="CASCADE"))
+    question_key: Mapped[str] = mapped_column(String(32))
+    value: Mapped[str] = mapped_column(Text)
+    message_id: Mapped[int | None] = mapped_column(BigInteger)
+    updated_at: Mapped[datetime]
+
+    pitch: Mapped[Pitch] = relationship(back_populates="answers", lazy="raise_on_sql")
+
+
+class Event(Base):
+    """The audit trail and the two-way thread: status changes, notes, messages."""
+
+    __tablename__ = "events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pitch_id: Mapped[int] = mapped_column(ForeignKey("pitches.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime]
+    actor_id: Mapped[int | None] = mapped_column(BigInteger)
+    """Telegram user id of a staff member; None for the system or the pitcher."""
+    kind: Mapped[str] = mapped_column(String(32))
+    payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class ReferenceCounter(Base):
+    """The last pitch number handed out in a year (references restart each year)."""
+
+    __tablename__ = "reference_counters"
+
+    year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    last_number: Mapped[int]
+
+
+class GroupNotice(Base):
+    """A group chat already told once that pitching happens in a private chat."""
+
+    __tablename__ = "group_notices"
+
+    chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    notified_at: Mapped[datetime]
