@@ -54,7 +54,7 @@ class PitcherHandlers:
         chat = query.message.chat if query.message is not None else None
         if chat is None or chat.type != Chat.PRIVATE or chat.id != query.from_user.id:
             language = self.conversations.language_for(person_of(query.from_user, 0))
-            await query.answer(render_label(self.catalog, language, text("button_not_yours")))
+            await _answer(query, render_label(self.catalog, language, text("button_not_yours")))
             return
         response = await self.conversations.handle(
             person_of(query.from_user, chat.id), Pressed(query.data or ""), update.update_id
@@ -64,7 +64,7 @@ class PitcherHandlers:
             if response.notice
             else None
         )
-        await query.answer(notice)
+        await _answer(query, notice)
         await self.send(context.bot, chat.id, response, query)
 
     async def on_group_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -97,3 +97,11 @@ class PitcherHandlers:
                     log.info("could not edit message, sending anew: %s", error)
             for message in messages:
                 await bot.send_message(chat_id, message.html, reply_markup=message.markup)
+
+
+async def _answer(query: CallbackQuery, notice: str | None) -> None:
+    """Stop the button's spinner; a press Telegram calls too old still gets its replies."""
+    try:
+        await query.answer(notice)
+    except BadRequest as error:
+        log.info("could not answer button press: %s", error)

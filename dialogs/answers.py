@@ -39,6 +39,8 @@ def normalise_phone(raw: str) -> str | None:
         compact = "+" + compact[2:]
     elif compact.startswith("0"):
         compact = "+32" + compact[1:]
+    if compact.startswith("+320"):
+        compact = "+32" + compact[4:]  # "+32 (0)470 ...": the trunk 0 is not dialled from abroad
     return compact if _PHONE.fullmatch(compact) else None
 
 
@@ -53,7 +55,7 @@ def _plain(label: str) -> str:
 def _match_option(question: Question, typed: str, language: str) -> str | None:
     """Option key for a typed number ("2") or label ("Buurt"), else None."""
     typed = typed.strip()
-    if typed.isdigit() and 1 <= int(typed) <= len(question.options):
+    if typed.isdecimal() and len(typed) <= 9 and 1 <= int(typed) <= len(question.options):
         return question.options[int(typed) - 1].key
     wanted = _plain(typed)
     for option in question.options:
@@ -114,6 +116,9 @@ def check_shared_phone(question: Question, phone: str) -> Checked:
     """A contact shared with Telegram's button answers a phone or contact question."""
     if question.kind not in (Kind.PHONE, Kind.CONTACT):
         return Rejected(text("error_media", kind=text("media_contact")))
+    phone = phone.strip()
+    if phone[:1].isdecimal() and not phone.startswith("0"):
+        phone = "+" + phone  # Telegram's numbers are international, often without the "+"
     normalised = normalise_phone(phone)
     return Accepted(normalised) if normalised else Rejected(text("error_phone"))
 

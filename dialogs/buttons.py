@@ -10,7 +10,7 @@ from dataclasses import replace
 
 from dialogs import prompts
 from dialogs.answers import chosen, join_choices
-from dialogs.flow import LANGUAGES, Kind, Question
+from dialogs.flow import LANGUAGES, Flow, Kind, Question
 from dialogs.progress import Progress
 from dialogs.replies import Effect, Outcome, Reply, text
 from dialogs.state import Answer, Draft, Phase, State
@@ -28,18 +28,41 @@ def press(progress: Progress, state: State, data: str) -> Outcome:
         if question is None:
             return _forged(progress, state)
         return Outcome(state, (prompts.example_reply(question, state.language),))
+    if not _drawable(progress.flow, action, rest):
+        return _forged(progress, state)
     draft = state.draft
     if not state.consented or draft is None:
         return _stale(progress, state)
     if action in ("resume", "cancel"):
         return _draft_action(progress, state, draft, f"{action}:{rest}")
     if action == "send":
-        return _send(progress, state, draft) if rest == "" else _forged(progress, state)
+        return _send(progress, state, draft)
     if action == "edit":
         return _edit(progress, state, draft, rest)
-    if action in ("opt", "tog", "done", "skip", "keep", "next"):
-        return _answer_button(progress, state, draft, action, rest)
-    return _forged(progress, state)
+    return _answer_button(progress, state, draft, action, rest)
+
+
+def _drawable(flow: Flow, action: str, rest: str) -> bool:
+    """Could the engine ever have drawn this button, in any state? If not, it is forged."""
+    match action:
+        case "send":
+            return rest == ""
+        case "resume":
+            return rest in ("continue", "restart")
+        case "cancel":
+            return rest in ("ask", "yes", "no")
+        case "edit":
+            section = flow.question(rest)
+            return section is not None and not section.part_of_previous
+    key, _, number = rest.partition(":")
+    question = flow.question(key)
+    if question is None or action not in ("opt", "tog", "done", "skip", "keep", "next"):
+        return False
+    if action in ("opt", "tog"):
+        index = int(number) if number.isdecimal() and len(number) <= 9 else -1
+        multi = question.kind is Kind.MULTI_CHOICE
+        return 0 <= index < len(question.options) and (action == "tog") == multi
+    return number == "" and (action != "done" or question.kind is Kind.MULTI_CHOICE)
 
 
 def _stale(progress: Progress, state: State) -> Outcome:
@@ -95,15 +118,12 @@ def _send(progress: Progress, state: State, draft: Draft) -> Outcome:
         return _stale(progress, state)
     missing = progress.first_missing(draft)
     if missing is not None:
-        back = replace(draft, phase=Phase.ASKING, step=missing, editing=False, nudged=False)
+        back = replace(draft, phase=Phase.ASKING, step=missing, editing=True, nudged=False)
         return progress.go(state, back, (text("missing_answer"),))
     return Outcome(replace(state, draft=None), effects=(Effect.SUBMIT,))
 
 
 def _edit(progress: Progress, state: State, draft: Draft, key: str) -> Outcome:
-    question = progress.flow.question(key)
-    if question is None or question.part_of_previous:
-        return _forged(progress, state)
     if draft.phase is not Phase.REVIEW:
         return _stale(progress, state)
     editing = replace(draft, phase=Phase.ASKING, step=key, editing=True, nudged=False)
@@ -113,24 +133,16 @@ def _edit(progress: Progress, state: State, draft: Draft, key: str) -> Outcome:
 def _answer_button(
     progress: Progress, state: State, draft: Draft, action: str, rest: str
 ) -> Outcome:
+    """A button of the current question; its data is drawable (see :func:`_drawable`)."""
     key, _, number = rest.partition(":")
     question = progress.flow.question(key)
-    if question is None:
-        return _forged(progress, state)
-    if draft.phase is not Phase.ASKING or draft.step != key:
+    if question is None or draft.phase is not Phase.ASKING or draft.step != key:
         return _stale(progress, state)
-    if action in ("opt", "tog"):
-        index = int(number) if number.isdigit() else -1
-        if not 0 <= index < len(question.options) or (action == "tog") != (
-            question.kind is Kind.MULTI_CHOICE
-        ):
-            return _forged(progress, state)
-        if action == "tog":
-            return _toggle(progress, state, draft, question, index)
-        answers = {**draft.answers, key: Answer(question.options[index].key)}
+    if action == "tog":
+        return _toggle(progress, state, draft, question, int(number))
+    if action == "opt":
+        answers = {**draft.answers, key: Answer(question.options[int(number)].key)}
         return progress.advance(state, replace(draft, answers=answers))
-    if number:
-        return _forged(progress, state)
     return _move_on(progress, state, draft, question, action)
 
 

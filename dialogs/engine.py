@@ -127,6 +127,7 @@ class Engine:
             if isinstance(checked, Accepted):
                 answers = {**draft.answers, question.key: Answer(checked.value, shared.message_id)}
                 return self.progress.advance(state, replace(draft, answers=answers))
+            return Outcome(state, (Reply((checked.reason,)),))
         reason = text("error_media", kind=text(f"media_{shared.kind}"))
         return Outcome(state, (Reply((reason,)),))
 

@@ -6,6 +6,7 @@ API call the bot makes is recorded as ``(method, params)`` and answered like Tel
 
 from __future__ import annotations
 
+import copy
 import itertools
 import json
 from dataclasses import dataclass, field
@@ -28,6 +29,11 @@ NOW = 1_764_150_000
 
 _update_ids = itertools.count(1)
 _message_ids = itertools.count(1)
+
+
+def new_update_id() -> int:
+    """A fresh update id, higher than any sent so far (to send one update twice)."""
+    return next(_update_ids)
 
 
 def chat_type(chat_id: int) -> str:
@@ -108,6 +114,10 @@ class Sent:
     text: str
     buttons: list[tuple[str, str]] = field(default_factory=list)
     """(label, callback data) for every inline button."""
+    method: str = "sendMessage"
+    """sendMessage for a new message, editMessageText when a shown message changed."""
+    params: dict[str, Any] = field(default_factory=dict)
+    """The Bot API parameters as sent."""
 
     def data(self, label_part: str) -> str:
         """Callback data of the button whose label contains ``label_part``."""
@@ -115,14 +125,23 @@ class Sent:
         assert matches, f"no button with {label_part!r} in {self.buttons}"
         return matches[0]
 
+    def has_button(self, data: str) -> bool:
+        return any(d == data for _, d in self.buttons)
 
-def _sent(params: dict[str, Any]) -> Sent:
+    def label(self, data: str) -> str:
+        """Label of the button that sends ``data``."""
+        matches = [label for label, d in self.buttons if d == data]
+        assert matches, f"no button sending {data!r} in {self.buttons}"
+        return matches[0]
+
+
+def _sent(params: dict[str, Any], method: str = "sendMessage") -> Sent:
     markup = params.get("reply_markup") or {}
     if isinstance(markup, str):
         markup = json.loads(markup)
     rows = markup.get("inline_keyboard", []) if isinstance(markup, dict) else []
     buttons = [(b["text"], b.get("callback_data", "")) for row in rows for b in row]
-    return Sent(str(params.get("text", "")), buttons)
+    return Sent(str(params.get("text", "")), buttons, method, params)
 
 
 class PrivateChat:
@@ -144,13 +163,25 @@ class PrivateChat:
             self.user["language_code"] = language_code
         self.chat = chat_dict(chat_id if chat_id is not None else user_id, first_name)
         self.last_message_id = 0
+        self.keyboard: Sent | None = None
+        """The latest bot message with buttons: what the person can tap now."""
+        self.last_update: dict[str, Any] | None = None
 
     async def _process(self, payload: dict[str, Any], update_id: int | None = None) -> list[Sent]:
         before = len(self.request.calls)
         payload["update_id"] = update_id if update_id is not None else next(_update_ids)
+        self.last_update = copy.deepcopy(payload)
         await self.app.process_update(Update.de_json(payload, self.app.bot))
         new = self.request.calls[before:]
-        return [_sent(p) for name, p in new if name in ("sendMessage", "editMessageText")]
+        sent = [_sent(p, name) for name, p in new if name in ("sendMessage", "editMessageText")]
+        self.keyboard = next((s for s in reversed(sent) if s.buttons), self.keyboard)
+        return sent
+
+    async def redeliver(self) -> list[Sent]:
+        """Telegram sends the last update again, unchanged (same update id)."""
+        assert self.last_update is not None, "nothing was sent yet"
+        payload = copy.deepcopy(self.last_update)
+        return await self._process(payload, payload["update_id"])
 
     def message(self, **fields: Any) -> dict[str, Any]:
         self.last_message_id = next(_message_ids)
@@ -173,10 +204,35 @@ class PrivateChat:
         return await self._process({"message": self.message(**fields)}, update_id)
 
     async def edit(self, message_id: int, text: str) -> list[Sent]:
-        edited = {**self.message(text=text), "message_id": message_id, "edit_date": NOW + 5}
+        """The person edits their earlier message ``message_id`` to read ``text``."""
+        edited = {
+            "message_id": message_id,
+            "date": NOW,
+            "edit_date": NOW + 5,
+            "chat": self.chat,
+            "from": self.user,
+            "text": text,
+        }
         return await self._process({"edited_message": edited})
 
-    async def press(self, data: str, from_user: dict[str, Any] | None = None) -> list[Sent]:
+    async def tap(self, label_part: str) -> list[Sent]:
+        """Press a button the bot is showing right now, found by (part of) its label."""
+        assert self.keyboard is not None, "the bot shows no buttons"
+        return await self.press(self.keyboard.data(label_part))
+
+    async def tap_data(self, data: str) -> list[Sent]:
+        """Press the shown button that sends ``data`` (asserting it is shown)."""
+        assert self.keyboard is not None, "the bot shows no buttons"
+        assert self.keyboard.has_button(data), f"{data!r} not in {self.keyboard.buttons}"
+        return await self.press(data)
+
+    async def press(
+        self,
+        data: str,
+        from_user: dict[str, Any] | None = None,
+        update_id: int | None = None,
+    ) -> list[Sent]:
+        """Press a button with any callback data (also stale or forged ones)."""
         query = {
             "id": str(next(_update_ids)),
             "from": from_user or self.user,
@@ -190,7 +246,7 @@ class PrivateChat:
                 "text": "…",
             },
         }
-        return await self._process({"callback_query": query})
+        return await self._process({"callback_query": query}, update_id)
 
     def toast(self) -> str | None:
         """Text of the last answerCallbackQuery, if any."""

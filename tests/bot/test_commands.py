@@ -1,0 +1,66 @@
+"""The / menu: registered in every language, and every command in it does something."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from bot.app import register_commands
+from dialogs.catalog import Catalog
+from tests.bot.conftest import BotHarness
+from tests.bot.scenario import answer_questions, consent, snapshot
+
+MENU = ["start", "help", "back", "skip", "cancel", "language", "mypitches", "privacy"]
+
+
+async def registered(harness: BotHarness) -> dict[str | None, list[dict[str, Any]]]:
+    await register_commands(harness.app, Catalog.load())
+    calls = harness.request.sent("setMyCommands")
+    menus = {call.get("language_code"): call["commands"] for call in calls}
+    assert len(menus) == len(calls), "one call per language"
+    return menus
+
+
+async def test_the_menu_is_registered_for_each_language_and_the_default(
+    harness: BotHarness,
+) -> None:
+    menus = await registered(harness)
+
+    assert set(menus) == {None, "nl", "en", "fr"}
+    for commands in menus.values():
+        assert [c["command"] for c in commands] == MENU
+        for command in commands:
+            assert re.fullmatch(r"[a-z0-9_]{1,32}", command["command"])
+            assert 3 <= len(command["description"]) <= 256
+    described = {lang: {c["command"]: c["description"] for c in m} for lang, m in menus.items()}
+    assert described["nl"]["start"] == "Een idee pitchen of verdergaan"
+    assert described["en"]["start"] == "Pitch an idea or continue"
+    assert described["fr"]["start"] == "Présenter une idée ou continuer"
+    assert described[None] == described["nl"], "everyone else sees the Dutch menu"
+
+
+@pytest.mark.parametrize("command", MENU)
+async def test_every_command_in_the_menu_is_understood(harness: BotHarness, command: str) -> None:
+    anna = harness.chat()
+    await consent(anna)
+    await answer_questions(anna, stop="dream")
+
+    replies = await anna.send(f"/{command}")
+
+    assert replies, f"/{command} got no reply"
+    assert all("ken ik niet" not in reply.text for reply in replies)
+
+
+async def test_help_and_privacy_answer_before_consent_and_store_nothing(
+    harness: BotHarness,
+) -> None:
+    anna = harness.chat(language_code="fr")
+
+    help_text = (await anna.send("/help"))[-1].text
+    privacy = (await anna.send("/privacy"))[-1].text
+
+    assert "/start" in help_text and "/cancel" in help_text
+    assert "Vie privée" in privacy and "Ce que nous enregistrons" in privacy
+    assert (await snapshot(harness.database))["pitchers"] == []
