@@ -98,10 +98,9 @@ class Engine:
             return Outcome(state, (prompts.review_reply(self.flow, draft, state.language, lead),))
         question = self._current(draft)
         previous = draft.answers.get(question.key)
-        raw = said.text
         if draft.nudged and previous is not None and said.text.strip():
-            raw = f"{previous.value}\n{said.text.strip()}"
-        checked = check_typed(question, raw, state.language)
+            return self._follow_up(state, draft, question, previous, said.text.strip())
+        checked = check_typed(question, said.text, state.language)
         if not isinstance(checked, Accepted):
             if question.is_choice:
                 reply = prompts.question_reply(self.flow, draft, state.language, (checked.reason,))
@@ -114,6 +113,21 @@ class Engine:
             reply = prompts.nudge_reply(question, state.language)
             return Outcome(replace(state, draft=draft), (reply,))
         return self.progress.advance(state, draft)
+
+    def _follow_up(
+        self, state: State, draft: Draft, question: Question, previous: Answer, added: str
+    ) -> Outcome:
+        """The answer to the nudge completes the first answer; it is accepted as it comes.
+
+        The combined answer keeps no message id: editing either message must not
+        overwrite the text of both.
+        """
+        room = question.max_length - len(previous.value) - 1
+        if len(added) > room:
+            reason = text("error_too_long_follow_up", room=max(room, 0), length=len(added))
+            return Outcome(state, (Reply((reason,)),))
+        answers = {**draft.answers, question.key: Answer(f"{previous.value}\n{added}")}
+        return self.progress.advance(state, replace(draft, answers=answers))
 
     # other messages -----------------------------------------------------------------------
 
@@ -139,8 +153,12 @@ class Engine:
                 (k for k, a in draft.answers.items() if a.message_id == edited.message_id), None
             )
         question = self.flow.question(found) if found else None
-        if draft is None or question is None:
+        if not state.consented:
+            return self.progress.stay(state, (text("consent_first"),))
+        if draft is None:
             return Outcome(state, (Reply((text("edit_not_applied"),)),))
+        if question is None:
+            return Outcome(state, (Reply((text("edit_not_found"),)),))
         label = question.texts[state.language].label
         checked = check_typed(question, edited.text, state.language)
         if not isinstance(checked, Accepted):

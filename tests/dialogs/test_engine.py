@@ -361,9 +361,20 @@ def test_a_combined_answer_that_grows_too_long_is_refused_and_the_first_part_kep
     chat = Chat.consented()
     chat.say("ja")
     chat.say("x" * 300)
-    assert chat.keys() == ["error_too_long"]
-    assert chat.values("error_too_long") == {"limit": 300, "length": 303}
+    assert chat.keys() == ["error_too_long_follow_up"]
+    # the person is told what *they* typed and how much room the first part leaves
+    assert chat.values("error_too_long_follow_up") == {"room": 297, "length": 300}
     assert chat.answers == {"idea": "ja"} and chat.draft.nudged
+
+
+def test_a_combined_answer_cannot_be_overwritten_by_editing_one_of_its_messages() -> None:
+    chat = Chat.consented()
+    chat.say("ja", message_id=41)
+    chat.say("Een repair café in elke school", message_id=42)
+    assert chat.answers["idea"] == "ja\nEen repair café in elke school"
+    chat.edit(42, "iets heel anders")
+    assert chat.keys() == ["edit_not_found"]
+    assert chat.answers["idea"] == "ja\nEen repair café in elke school"
 
 
 def test_choice_and_contact_questions_never_get_a_follow_up() -> None:

@@ -212,13 +212,17 @@ def test_an_edit_of_a_choice_into_nonsense_is_rejected() -> None:
 
 
 @pytest.mark.parametrize(
-    "state",
-    [State("nl"), State("nl", consented=True), asking("dream", {"idea": Answer("x", 1)})],
+    ("state", "key"),
+    [
+        (State("nl"), "consent_first"),
+        (State("nl", consented=True), "edit_not_applied"),
+        (asking("dream", {"idea": Answer("x", 1)}), "edit_not_found"),
+    ],
 )
-def test_editing_a_message_that_is_no_answer_is_not_applied(state: State) -> None:
+def test_editing_a_message_that_is_no_answer_is_not_applied(state: State, key: str) -> None:
     chat = Chat(state)
     chat.edit(999, "iets anders")
-    assert chat.keys() == ["edit_not_applied"]
+    assert key in chat.keys()
     assert chat.state == state
 
 
