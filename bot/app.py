@@ -53,14 +53,22 @@ def build_application(
 
 
 async def register_commands(application: Application, catalog: Catalog) -> None:  # type: ignore[type-arg]
-    """The / menu in every language, and in the first language for everyone else."""
+    """The / menu and the "what can this bot do?" texts in every language.
+
+    The texts without a language code (shown to everyone else) are in the first language.
+    """
+    bot = application.bot
     for language in (None, *LANGUAGES):
         shown = language or LANGUAGES[0]
         commands = [
             BotCommand(name, render_label(catalog, shown, text(f"command_{name}")))
             for name in KNOWN_COMMANDS
         ]
-        await application.bot.set_my_commands(commands, language_code=language)
+        await bot.set_my_commands(commands, language_code=language)
+        description = render_label(catalog, shown, text("bot_description"))
+        await bot.set_my_description(description, language_code=language)
+        short = render_label(catalog, shown, text("bot_short_description"))
+        await bot.set_my_short_description(short, language_code=language)
 
 
 class ErrorReporter:

@@ -41,6 +41,22 @@ async def test_the_menu_is_registered_for_each_language_and_the_default(
     assert described[None] == described["nl"], "everyone else sees the Dutch menu"
 
 
+async def test_the_what_can_this_bot_do_texts_are_set_in_each_language(
+    harness: BotHarness,
+) -> None:
+    await registered(harness)
+
+    for method in ("setMyDescription", "setMyShortDescription"):
+        calls = harness.request.sent(method)
+        assert {c.get("language_code") for c in calls} == {None, "nl", "en", "fr"}
+    short = {
+        c.get("language_code"): c["short_description"]
+        for c in harness.request.sent("setMyShortDescription")
+    }
+    assert "Pitch ons je idee" in short["nl"]
+    assert "Pitch us your" in short["en"]
+
+
 @pytest.mark.parametrize("command", MENU)
 async def test_every_command_in_the_menu_is_understood(harness: BotHarness, command: str) -> None:
     anna = harness.chat()

@@ -146,6 +146,13 @@ def test_command_descriptions_fit_telegrams_menu(catalog: Catalog) -> None:
     assert wrong == []
 
 
+def test_the_bot_profile_texts_fit_telegrams_limits(catalog: Catalog) -> None:
+    """setMyDescription takes up to 512 characters, setMyShortDescription up to 120."""
+    for templates in catalog.templates.values():
+        assert 1 <= len(templates["bot_description"]) <= 512
+        assert 1 <= len(templates["bot_short_description"]) <= 120
+
+
 # --- rendering ------------------------------------------------------------------------------
 
 
