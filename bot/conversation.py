@@ -148,6 +148,8 @@ class Conversations:
             if update_id is not None:
                 repo.claim_update(pitcher, update_id)
         pitcher.language = after.language
+        # keep what the team sees current: people change their Telegram names
+        pitcher.username, pitcher.first_name = person.username, person.first_name
         replies = list(outcome.replies)
         if row is not None and Effect.SUBMIT in outcome.effects:
             reference = await repo.submit_pitch(session, row, now)

@@ -370,3 +370,15 @@ async def test_back_shows_the_previous_answer_to_keep_or_change(harness: BotHarn
         "idea": ANSWERS["nl"]["idea"],
         "dream": ANSWERS["nl"]["dream"],
     }
+
+
+async def test_a_new_telegram_name_reaches_the_stored_pitcher(harness: BotHarness) -> None:
+    anna = harness.chat()
+    await consent(anna)
+    anna.user["first_name"], anna.user["username"] = "Anna-Lena", "annalena"
+
+    await anna.send("Een buurtfrigo in elke wijk zodat niemand nog voedsel weggooit")
+
+    pitcher = await pitcher_of(harness.database, ANNA)
+    assert pitcher is not None
+    assert (pitcher.first_name, pitcher.username) == ("Anna-Lena", "annalena")
