@@ -6,13 +6,18 @@ import logging
 
 from telegram import BotCommand, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
-from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
 from telegram.request import BaseRequest
 
 from bot.conversation import Conversations
 from bot.pitcher import PitcherHandlers
 from bot.render import render_label, render_text
 from bot.settings import Settings
+from bot.staff.access import StaffGate
+from bot.staff.desk import StaffDesk
+from bot.staff.notify import TeamNotifier
+from bot.staff.setup import register_staff, team_teller
+from bot.staff.team import Team
 from bot.updates import person_of
 from dialogs.catalog import Catalog
 from dialogs.engine import KNOWN_COMMANDS
@@ -28,8 +33,14 @@ def build_application(
     catalog: Catalog,
     *,
     request: BaseRequest | None = None,
+    gate: StaffGate | None = None,
+    rate_limit: bool = True,
 ) -> Application:  # type: ignore[type-arg]
-    """Wire handlers to services; ``request`` lets tests swap the network for a fake."""
+    """Wire handlers to services.
+
+    ``request`` lets tests swap the network for a fake, ``gate`` control the staff
+    membership clock; ``rate_limit`` off keeps offline tests free of throttling waits.
+    """
     if settings.telegram_bot_token is None:
         raise ValueError("TELEGRAM_BOT_TOKEN is not set")
     builder = (
@@ -46,8 +57,23 @@ def build_application(
     )
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
+    if rate_limit:
+        # Telegram's flood limits: 30 messages/s overall, 20/min per group; retry RetryAfter
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))  # type: ignore[arg-type]
     application = builder.build()
-    PitcherHandlers(conversations, catalog).register(application)
+    desk = StaffDesk(conversations.database, conversations.clock)
+    language = settings.default_language
+    team = Team(
+        gate=gate or StaffGate(settings.staff_ids, settings.staff_chat_id),
+        desk=desk,
+        notifier=TeamNotifier(desk, catalog, conversations.flow, settings.staff_chat_id, language),
+        catalog=catalog,
+        flow=conversations.flow,
+        default_language=language,
+        staff_chat_id=settings.staff_chat_id,
+    )
+    register_staff(application, team)
+    PitcherHandlers(conversations, catalog, team_teller(team)).register(application)
     application.add_error_handler(ErrorReporter(conversations, catalog).on_error)
     return application
 

@@ -8,7 +8,9 @@ import sys
 from collections.abc import Sequence
 
 from pydantic import ValidationError
-from telegram import Update
+from sqlalchemy import make_url
+from telegram import Bot, Update
+from telegram.error import InvalidToken, NetworkError
 
 from bot.app import build_application, register_commands
 from bot.console import run_console
@@ -66,6 +68,28 @@ async def prepare_database(settings: Settings, *, migrate: bool) -> None:
         await database.dispose()
 
 
+async def check_telegram(settings: Settings) -> None:
+    """Say plainly when the token is wrong or the Bot API unreachable, before polling
+    starts (python-telegram-bot would log a traceback and give up)."""
+    assert settings.telegram_bot_token is not None
+    bot = Bot(
+        settings.telegram_bot_token.get_secret_value(),
+        base_url=settings.api_base_url,
+        base_file_url=settings.file_base_url,
+    )
+    try:
+        async with bot:
+            pass  # initialising asks getMe
+    except InvalidToken:
+        raise StartupError(
+            "Telegram rejected TELEGRAM_BOT_TOKEN: check it with @BotFather"
+        ) from None
+    except NetworkError as error:
+        raise StartupError(
+            f"cannot reach the Telegram Bot API at {settings.telegram_api_url}: {error}"
+        ) from None
+
+
 def _load(settings: Settings) -> tuple[Flow, Catalog]:
     try:
         return load_flow(settings.flow_file), Catalog.load()
@@ -91,6 +115,7 @@ def _run(settings: Settings) -> int:
 
     application.post_init = post_init
     application.post_shutdown = post_shutdown
+    asyncio.run(check_telegram(settings))
     application.run_polling(allowed_updates=Update.ALL_TYPES)
     return 0
 
@@ -126,7 +151,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "db":
             asyncio.run(prepare_database(settings, migrate=True))
-            print("database is up to date")
+            shown = make_url(settings.database_url).render_as_string(hide_password=True)
+            print(f"database {shown} is migrated to the newest schema")
             return 0
         if chatting:
             if args.command is None:

@@ -6,6 +6,7 @@ Lets anyone try or demonstrate the whole flow without a Telegram token.
 from __future__ import annotations
 
 import asyncio
+import threading
 from collections.abc import Awaitable, Callable
 
 from bot.conversation import Conversations, Person, Response
@@ -22,10 +23,30 @@ Writer = Callable[[str], None]
 
 
 async def read_stdin() -> str | None:
-    try:
-        return await asyncio.to_thread(input, "> ")
-    except EOFError:
-        return None
+    """One line from the terminal; None at end of input.
+
+    ``input()`` runs in a daemon thread so Ctrl-C ends the chat at once instead of
+    waiting for a line that will never come.
+    """
+    loop = asyncio.get_running_loop()
+    line: asyncio.Future[str | None] = loop.create_future()
+
+    def deliver(value: str | None) -> None:
+        if not line.done():
+            line.set_result(value)
+
+    def read() -> None:
+        try:
+            value: str | None = input("> ")
+        except (EOFError, OSError):
+            value = None
+        try:
+            loop.call_soon_threadsafe(deliver, value)
+        except RuntimeError:  # the chat already ended
+            pass
+
+    threading.Thread(target=read, daemon=True).start()
+    return await line
 
 
 def show(catalog: Catalog, response: Response, write: Writer) -> dict[str, str]:
@@ -69,4 +90,6 @@ async def run_console(
         if line.strip().lower() in QUIT:
             break
         response = await conversations.handle(person, event_of_line(line, buttons))
-        buttons = show(catalog, response, write) or buttons
+        shown = show(catalog, response, write)
+        if response.replies:  # numbers always mean the buttons last shown
+            buttons = shown

@@ -14,13 +14,14 @@ from datetime import UTC, datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dialogs.engine import CONSENT_VERSION, Engine
-from dialogs.events import Event
+from dialogs.events import Event, Said
 from dialogs.flow import LANGUAGES, Flow
 from dialogs.replies import Effect, Outcome, Reply, Text, text
 from dialogs.state import Answer, Draft, Phase, State
 from storage import repositories as repo
+from storage import staff
 from storage.database import Database
-from storage.models import Pitch, Pitcher
+from storage.models import Pitch, Pitcher, PitchStatus
 
 Clock = Callable[[], datetime]
 
@@ -41,13 +42,23 @@ class Person:
 
 
 @dataclass(frozen=True)
+class TeamNews:
+    """Something the team must hear about: a pitch just sent, or a pitcher's message."""
+
+    pitch_id: int
+    message: str | None = None
+    """What the pitcher wrote to the team; None for a newly sent pitch."""
+
+
+@dataclass(frozen=True)
 class Response:
-    """What to show: replies in ``language``, and a toast for a pressed button."""
+    """What to show: replies in ``language``, a toast for a pressed button, team news."""
 
     language: str
     replies: tuple[Reply, ...] = ()
     notice: Text | None = None
     duplicate: bool = False
+    news: TeamNews | None = None
 
 
 IDEA_PREVIEW = 80
@@ -85,8 +96,40 @@ class Conversations:
             row = await repo.get_draft(session, pitcher.id) if pitcher else None
             state = self._state(pitcher, row, person)
             outcome = self.engine.handle(state, event)
-            replies = await self._save(session, person, pitcher, row, state, outcome, update_id)
-            return Response(outcome.state.language, replies, outcome.notice)
+            saved = await self._save(session, person, pitcher, row, state, outcome, update_id)
+            replies, news = saved
+            if Effect.RELAY in outcome.effects and isinstance(event, Said) and pitcher:
+                open_pitch = await staff.latest_open_pitch(session, pitcher.id)
+                if open_pitch is not None:
+                    replies, news = await self._relay(session, open_pitch, event.text)
+            return Response(outcome.state.language, replies, outcome.notice, news=news)
+
+    async def reply_to_team(
+        self, person: Person, reference: str, message: str, update_id: int | None = None
+    ) -> Response | None:
+        """A pitcher answering a team message (Telegram's reply) reaches the team even
+        mid-draft. None when the reference is not one of this person's sent pitches."""
+        async with self.database.sessions() as session, session.begin():
+            pitcher = await repo.get_pitcher(session, person.user_id)
+            pitch = await staff.get_pitch_by_reference(session, reference)
+            if pitcher is None or pitch is None or pitch.pitcher_id != pitcher.id:
+                return None
+            if pitch.status == PitchStatus.DRAFT or not message.strip():
+                return None
+            if update_id is not None and not repo.claim_update(pitcher, update_id):
+                return Response(pitcher.language, duplicate=True)
+            replies, news = await self._relay(session, pitch, message)
+            return Response(pitcher.language, replies, news=news)
+
+    async def _relay(
+        self, session: AsyncSession, pitch: Pitch, message: str
+    ) -> tuple[tuple[Reply, ...], TeamNews]:
+        message = message.strip()
+        await staff.add_message(
+            session, pitch, message, direction="in", actor_id=None, delivered=True, now=self.clock()
+        )
+        reply = Reply((text("relayed", reference=pitch.reference or ""),))
+        return (reply,), TeamNews(pitch.id, message)
 
     async def tell_group_once(self, chat_id: int) -> bool:
         """True the first time a group asks, so the bot answers each group only once."""
@@ -129,11 +172,13 @@ class Conversations:
         before: State,
         outcome: Outcome,
         update_id: int | None,
-    ) -> tuple[Reply, ...]:
+    ) -> tuple[tuple[Reply, ...], TeamNews | None]:
         after = outcome.state
         now = self.clock()
-        if not after.consented:
-            return outcome.replies  # without consent nothing is stored
+        if not after.consented:  # without consent nothing is stored, and nothing was sent
+            if Effect.LIST_PITCHES in outcome.effects:
+                return (*outcome.replies, Reply((text("mypitches_none"),))), None
+            return outcome.replies, None
         if pitcher is None:
             pitcher = await repo.add_pitcher(
                 session,
@@ -151,10 +196,11 @@ class Conversations:
         # keep what the team sees current: people change their Telegram names
         pitcher.username, pitcher.first_name = person.username, person.first_name
         replies = list(outcome.replies)
+        news = None
         if row is not None and Effect.SUBMIT in outcome.effects:
             reference = await repo.submit_pitch(session, row, now)
             replies.append(Reply((text("submitted", reference=reference),)))
-            row = None
+            news, row = TeamNews(row.id), None
         if row is not None and Effect.DISCARD_DRAFT in outcome.effects:
             await repo.delete_pitch(session, row)
             row = None
@@ -163,7 +209,7 @@ class Conversations:
             await self._save_draft(session, pitcher, row, kept, after.draft, after.language, now)
         if Effect.LIST_PITCHES in outcome.effects:
             replies.append(await self._my_pitches(session, pitcher))
-        return tuple(replies)
+        return tuple(replies), news
 
     async def _save_draft(
         self,

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 
-from telegram import Bot, CallbackQuery, Chat, Update
-from telegram.error import BadRequest
+from telegram import Bot, Chat, Update
 from telegram.ext import Application, CallbackQueryHandler, ContextTypes, MessageHandler, filters
 
-from bot.conversation import Conversations, Response
-from bot.render import render, render_label, render_text
+from bot.conversation import Conversations, Response, TeamNews
+from bot.render import render_label, render_text
+from bot.sending import answer_query, send_replies
+from bot.threads import answered_reference
 from bot.updates import event_of, person_of
 from dialogs.catalog import Catalog
 from dialogs.events import Pressed
@@ -17,13 +19,23 @@ from dialogs.replies import text
 
 log = logging.getLogger(__name__)
 
+TellTeam = Callable[[Bot, TeamNews], Awaitable[None]]
+"""Passes a newly sent pitch or a pitcher's message on to the team."""
+
+
+async def nobody(bot: Bot, news: TeamNews) -> None:
+    """No team configured (tests of the conversation alone)."""
+
 
 class PitcherHandlers:
     """Adapts Telegram updates to :class:`Conversations` and renders what comes back."""
 
-    def __init__(self, conversations: Conversations, catalog: Catalog) -> None:
+    def __init__(
+        self, conversations: Conversations, catalog: Catalog, tell_team: TellTeam = nobody
+    ) -> None:
         self.conversations = conversations
         self.catalog = catalog
+        self.tell_team = tell_team
 
     def register(self, application: Application) -> None:  # type: ignore[type-arg]
         private = filters.ChatType.PRIVATE
@@ -36,15 +48,26 @@ class PitcherHandlers:
         )
 
     async def on_message(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Run the engine on a private message and send its replies."""
-        chat, user = update.effective_chat, update.effective_user
+        """Run the engine on a private message and send its replies.
+
+        A reply to a team message goes to the team, even in the middle of a new draft.
+        """
+        chat, user, message = update.effective_chat, update.effective_user, update.message
         event = event_of(update)
         if chat is None or user is None or event is None:
             return
-        response = await self.conversations.handle(
-            person_of(user, chat.id), event, update.update_id
-        )
-        await self.send(context.bot, chat.id, response)
+        person = person_of(user, chat.id)
+        response: Response | None = None
+        reference = answered_reference(message, context.bot.id) if message else None
+        if reference is not None and message is not None and message.text:
+            response = await self.conversations.reply_to_team(
+                person, reference, message.text, update.update_id
+            )
+        if response is None:
+            response = await self.conversations.handle(person, event, update.update_id)
+        await send_replies(context.bot, self.catalog, chat.id, response.language, response.replies)
+        if response.news is not None:
+            await self.tell_team(context.bot, response.news)
 
     async def on_press(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """A button press: only its owner, in their private chat, may press it."""
@@ -54,7 +77,9 @@ class PitcherHandlers:
         chat = query.message.chat if query.message is not None else None
         if chat is None or chat.type != Chat.PRIVATE or chat.id != query.from_user.id:
             language = self.conversations.language_for(person_of(query.from_user, 0))
-            await _answer(query, render_label(self.catalog, language, text("button_not_yours")))
+            await answer_query(
+                query, render_label(self.catalog, language, text("button_not_yours"))
+            )
             return
         response = await self.conversations.handle(
             person_of(query.from_user, chat.id), Pressed(query.data or ""), update.update_id
@@ -64,8 +89,12 @@ class PitcherHandlers:
             if response.notice
             else None
         )
-        await _answer(query, notice)
-        await self.send(context.bot, chat.id, response, query)
+        await answer_query(query, notice)
+        await send_replies(
+            context.bot, self.catalog, chat.id, response.language, response.replies, query
+        )
+        if response.news is not None:
+            await self.tell_team(context.bot, response.news)
 
     async def on_group_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Pitches are personal: point a group to a private chat, once per group, quietly."""
@@ -80,28 +109,3 @@ class PitcherHandlers:
             render_text(self.catalog, language, text("group_private_only", link=link)),
             disable_notification=True,
         )
-
-    async def send(
-        self, bot: Bot, chat_id: int, response: Response, query: CallbackQuery | None = None
-    ) -> None:
-        """Send every reply; a ``replace`` reply edits the message whose button was pressed."""
-        for reply in response.replies:
-            messages = render(self.catalog, response.language, reply)
-            if reply.replace and query is not None and len(messages) == 1:
-                try:
-                    await query.edit_message_text(messages[0].html, reply_markup=messages[0].markup)
-                    continue
-                except BadRequest as error:
-                    if "not modified" in str(error).lower():
-                        continue
-                    log.info("could not edit message, sending anew: %s", error)
-            for message in messages:
-                await bot.send_message(chat_id, message.html, reply_markup=message.markup)
-
-
-async def _answer(query: CallbackQuery, notice: str | None) -> None:
-    """Stop the button's spinner; a press Telegram calls too old still gets its replies."""
-    try:
-        await query.answer(notice)
-    except BadRequest as error:
-        log.info("could not answer button press: %s", error)

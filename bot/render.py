@@ -6,7 +6,7 @@ import html
 import re
 from dataclasses import dataclass
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import ForceReply, InlineKeyboardButton, InlineKeyboardMarkup
 
 from dialogs.catalog import Catalog
 from dialogs.replies import Reply, Text
@@ -22,7 +22,7 @@ class Outgoing:
     """One Telegram message ready to send."""
 
     html: str
-    markup: InlineKeyboardMarkup | None = None
+    markup: InlineKeyboardMarkup | ForceReply | None = None
 
 
 def visible_length(markup: str) -> int:
@@ -65,5 +65,8 @@ def render(catalog: Catalog, language: str, reply: Reply) -> list[Outgoing]:
     if not chunks:
         return []
     messages = [Outgoing(chunk) for chunk in chunks[:-1]]
-    messages.append(Outgoing(chunks[-1], keyboard(catalog, language, reply)))
+    markup: InlineKeyboardMarkup | ForceReply | None = keyboard(catalog, language, reply)
+    if markup is None and reply.expects_reply:
+        markup = ForceReply()
+    messages.append(Outgoing(chunks[-1], markup))
     return messages

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import AliasChoices, Field, SecretStr, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_API_URL = "https://api.telegram.org"
 
@@ -25,6 +25,10 @@ class Settings(BaseSettings):
     telegram_api_url: str = DEFAULT_API_URL
     default_language: Literal["nl", "en", "fr"] = "nl"
     flow_file: Path | None = None
+    staff_ids: Annotated[frozenset[int], NoDecode] = frozenset()
+    """Telegram user ids that are always staff (comma-separated in the environment)."""
+    staff_chat_id: int | None = None
+    """The staff group: new pitches arrive there, and its members are staff too."""
 
     @field_validator("telegram_bot_token", mode="before")
     @classmethod
@@ -34,6 +38,19 @@ class Settings(BaseSettings):
     @field_validator("flow_file", mode="before")
     @classmethod
     def _blank_path_is_none(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("staff_ids", mode="before")
+    @classmethod
+    def _split_ids(cls, value: object) -> object:
+        if isinstance(value, str):
+            parts = [part.strip() for part in value.replace(";", ",").split(",")]
+            return frozenset(int(part) for part in parts if part)
+        return value
+
+    @field_validator("staff_chat_id", mode="before")
+    @classmethod
+    def _blank_chat_is_none(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
 
     @field_validator("telegram_api_url")

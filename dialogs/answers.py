@@ -144,6 +144,15 @@ def is_thin(question: Question, value: str) -> bool:
     return bool(keywords) and not any(w in folded for w in keywords)
 
 
+FILLER_LENGTH = 4
+
+
+def is_filler(value: str) -> bool:
+    """One short word ("ja", "ok", "no", "?"): says nothing worth keeping next to more."""
+    words = value.split()
+    return len(words) <= 1 and len(value.strip()) <= FILLER_LENGTH
+
+
 def display(question: Question, value: str, language: str) -> str:
     """How a stored answer reads on the review card and in lists."""
     if question.kind is Kind.MULTI_CHOICE:

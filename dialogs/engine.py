@@ -9,7 +9,14 @@ from __future__ import annotations
 from dataclasses import replace
 
 from dialogs import prompts
-from dialogs.answers import Accepted, check_shared_phone, check_typed, display, is_thin
+from dialogs.answers import (
+    Accepted,
+    check_shared_phone,
+    check_typed,
+    display,
+    is_filler,
+    is_thin,
+)
 from dialogs.buttons import press
 from dialogs.events import Command, Edited, Event, Pressed, Said, Shared
 from dialogs.flow import LANGUAGES, Flow, Question
@@ -92,14 +99,14 @@ class Engine:
         if not state.consented:
             return self.progress.stay(state, (text("consent_first"),))
         if draft is None:
-            return Outcome(state, (Reply((text("no_draft"),)),))
+            return Outcome(state, (Reply((text("no_draft"),)),), (Effect.RELAY,))
         if draft.phase is Phase.REVIEW:
             lead = (text("review_use_buttons"),)
             return Outcome(state, (prompts.review_reply(self.flow, draft, state.language, lead),))
         question = self._current(draft)
         previous = draft.answers.get(question.key)
         if draft.nudged and previous is not None and said.text.strip():
-            return self._follow_up(state, draft, question, previous, said.text.strip())
+            return self._follow_up(state, draft, question, said)
         checked = check_typed(question, said.text, state.language)
         if not isinstance(checked, Accepted):
             if question.is_choice:
@@ -114,19 +121,27 @@ class Engine:
             return Outcome(replace(state, draft=draft), (reply,))
         return self.progress.advance(state, draft)
 
-    def _follow_up(
-        self, state: State, draft: Draft, question: Question, previous: Answer, added: str
-    ) -> Outcome:
-        """The answer to the nudge completes the first answer; it is accepted as it comes.
+    def _follow_up(self, state: State, draft: Draft, question: Question, said: Said) -> Outcome:
+        """The answer to the one follow-up is accepted as it comes.
 
-        The combined answer keeps no message id: editing either message must not
-        overwrite the text of both.
+        It completes the first answer ("eenzaamheid" + "vooral ouderen in de stad"), or
+        replaces a first answer that said nothing ("ja"). A combined answer keeps no
+        message id: editing either message must not overwrite both.
         """
-        room = question.max_length - len(previous.value) - 1
-        if len(added) > room:
-            reason = text("error_too_long_follow_up", room=max(room, 0), length=len(added))
-            return Outcome(state, (Reply((reason,)),))
-        answers = {**draft.answers, question.key: Answer(f"{previous.value}\n{added}")}
+        previous = draft.answers[question.key]
+        added = said.text.strip()
+        if is_filler(previous.value):
+            checked = check_typed(question, added, state.language)
+            if not isinstance(checked, Accepted):
+                return Outcome(state, (Reply((checked.reason,)),))
+            answer = Answer(checked.value, said.message_id)
+        else:
+            room = question.max_length - len(previous.value) - 1
+            if len(added) > room:
+                reason = text("error_too_long_follow_up", room=max(room, 0), length=len(added))
+                return Outcome(state, (Reply((reason,)),))
+            answer = Answer(f"{previous.value}\n{added}")
+        answers = {**draft.answers, question.key: answer}
         return self.progress.advance(state, replace(draft, answers=answers))
 
     # other messages -----------------------------------------------------------------------

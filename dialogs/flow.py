@@ -85,6 +85,10 @@ class Question(_Strict):
     nudge_below_words: StrictInt = Field(default=0, ge=0)
     """An answer with fewer words than this gets the one follow-up (0: never for length)."""
     options: tuple[Option, ...] = ()
+    personal: StrictBool = False
+    """Personal data (name, contact): kept out of the staff group and anonymous exports."""
+    on_card: StrictBool = False
+    """Shown on the short pitch card the team gets in its chat."""
     texts: dict[str, Texts]
 
     @model_validator(mode="after")
@@ -133,6 +137,8 @@ class Flow(_Strict):
             raise ValueError(f"question keys must be unique; repeated: {', '.join(dupes)}")
         if self.questions[0].part_of_previous:
             raise ValueError("the first question cannot be part_of_previous")
+        if any(q.personal and q.on_card for q in self.questions):
+            raise ValueError("a personal question cannot be on_card: the card goes to a group")
         return self
 
     def question(self, key: str) -> Question | None:

@@ -51,6 +51,8 @@ class Reply:
     buttons: tuple[tuple[Button, ...], ...] = ()
     replace: bool = False
     """Replace the message whose button was pressed (e.g. ticking a multi-choice option)."""
+    expects_reply: bool = False
+    """Open the reader's reply box on this message (the team's "reply" prompt)."""
 
 
 class Effect(StrEnum):
@@ -62,6 +64,11 @@ class Effect(StrEnum):
     """Delete the open draft (the person confirmed /cancel or chose to start over)."""
     LIST_PITCHES = "list_pitches"
     """Reply with the person's pitches and their status."""
+    RELAY = "relay"
+    """Text outside a draft: pass it to the team about the person's latest sent pitch.
+
+    The engine's replies say there is no open draft; a caller that relays replaces them.
+    """
 
 
 @dataclass(frozen=True)

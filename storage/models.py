@@ -108,7 +108,10 @@ class Pitch(Base):
 
     __tablename__ = "pitches"
     __table_args__ = (
-        Index("ix_pitches_status_submitted_at", "status", "submitted_at"),
+        # Keyset pages of one status, oldest first: (submitted_at, id) is the page key.
+        Index("ix_pitches_status_submitted_at_id", "status", "submitted_at", "id"),
+        # Unsent cards (NULL) are one range of it, already in submitted order.
+        Index("ix_pitches_staff_card_sent_at_submitted_at", "staff_card_sent_at", "submitted_at"),
         # Leads with pitcher_id, so it also serves "all pitches of this pitcher".
         Index("ix_pitches_pitcher_id_status", "pitcher_id", "status"),
     )
@@ -130,6 +133,8 @@ class Pitch(Base):
     updated_at: Mapped[datetime]
     submitted_at: Mapped[datetime | None]
     status_changed_at: Mapped[datetime | None]
+    staff_card_sent_at: Mapped[datetime | None]
+    """When the staff chat got this pitch's card; None while a retry job still has to."""
 
     answers: Mapped[list[Answer]] = relationship(
         back_populates="pitch",
@@ -165,9 +170,11 @@ class Event(Base):
     """The audit trail and the two-way thread: status changes, notes, messages."""
 
     __tablename__ = "events"
+    # A pitch's thread in order; also serves the cascade from pitches.
+    __table_args__ = (Index("ix_events_pitch_id_at", "pitch_id", "at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    pitch_id: Mapped[int] = mapped_column(ForeignKey("pitches.id", ondelete="CASCADE"), index=True)
+    pitch_id: Mapped[int] = mapped_column(ForeignKey("pitches.id", ondelete="CASCADE"))
     at: Mapped[datetime]
     actor_id: Mapped[int | None] = mapped_column(BigInteger)
     """Telegram user id of a staff member; None for the system or the pitcher."""
@@ -191,3 +198,19 @@ class GroupNotice(Base):
 
     chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     notified_at: Mapped[datetime]
+
+
+class StaffMember(Base):
+    """A staff member as last seen on Telegram, so "@name" resolves to a user id.
+
+    ``username_key`` is the username lower-cased: an equality lookup on it is
+    case-insensitive on both databases and can use a plain index.
+    """
+
+    __tablename__ = "staff_members"
+
+    telegram_user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    username: Mapped[str | None] = mapped_column(String(64))
+    username_key: Mapped[str | None] = mapped_column(String(64), index=True)
+    first_name: Mapped[str | None] = mapped_column(String(128))
+    last_seen_at: Mapped[datetime]

@@ -72,7 +72,7 @@ def test_db_upgrade_creates_the_sqlite_schema(
 
     assert main(["db", "upgrade"]) == 0
 
-    assert "up to date" in capsys.readouterr().out
+    assert "migrated to the newest schema" in capsys.readouterr().out
     assert (clean_env / "x.db").exists()
 
 
@@ -114,3 +114,18 @@ def test_the_terminal_chat_runs_as_a_real_process(tmp_path: Path) -> None:
     assert "Vraag 1 van 11" in done.stdout
     assert "Vraag 2 van 11" in done.stdout
     assert "Traceback" not in done.stderr
+
+
+def test_run_against_an_unreachable_bot_api_says_so_without_a_traceback(
+    clean_env: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "123:unreachable-secret")
+    monkeypatch.setenv("PITCHBOT_TELEGRAM_API_URL", "http://127.0.0.1:9")  # discard port
+    monkeypatch.setenv("PITCHBOT_DATABASE_URL", f"sqlite+aiosqlite:///{clean_env / 'r.db'}")
+
+    assert main(["run"]) == 2
+
+    err = capsys.readouterr().err
+    assert "cannot reach the Telegram Bot API at http://127.0.0.1:9" in err
+    assert "Traceback" not in err
+    assert "unreachable-secret" not in err

@@ -80,3 +80,13 @@ async def test_help_and_privacy_answer_before_consent_and_store_nothing(
     assert "/start" in help_text and "/cancel" in help_text
     assert "Vie privée" in privacy and "Ce que nous enregistrons" in privacy
     assert (await snapshot(harness.database))["pitchers"] == []
+
+
+async def test_mypitches_before_consent_answers_and_stores_nothing(harness: BotHarness) -> None:
+    stranger = harness.chat(user_id=4242)
+
+    replies = await stranger.send("/mypitches")
+
+    assert len(replies) == 1
+    assert "nog geen pitches" in replies[0].text
+    assert all(rows == [] for rows in (await snapshot(harness.database)).values())

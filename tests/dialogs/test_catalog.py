@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.staff.notify import NEWS_STATUSES
 from dialogs.catalog import Catalog, CatalogError
 from dialogs.engine import KNOWN_COMMANDS
 from dialogs.events import MEDIA_KINDS
@@ -29,7 +30,9 @@ STATUSES = (
 ALLOWED_TAGS = frozenset({"b", "i", "u", "s", "code"})
 _TAG = re.compile(r"<(/?)([^<>]*)>")
 _ENTITY = re.compile(r"&(?:amp|lt|gt|quot|#\d+|#x[0-9a-fA-F]+);")
-_TEXT_CALL = re.compile(r'text\(\s*"([a-z_]+)"')
+# A literal key in a text(...) call, also when the call spans lines: text(\n    "key", ...).
+_TEXT_CALL = re.compile(r'(?<![\w.])text\(\s*"([a-z_]+)"')
+STAFF_USAGE_COMMANDS = ("pitch", "status", "assign", "note", "reply")
 
 
 @pytest.fixture(scope="module")
@@ -206,12 +209,19 @@ def test_nested_texts_keep_their_tags_and_escape_their_values_once() -> None:
 
 
 def _keys_used_in_code() -> set[str]:
-    sources = sorted((ROOT / "dialogs").glob("*.py")) + sorted((ROOT / "bot").glob("*.py"))
+    sources = [
+        path
+        for pattern in ("dialogs/*.py", "bot/*.py", "bot/staff/*.py")
+        for path in sorted(ROOT.glob(pattern))
+    ]
     literal = {key for path in sources for key in _TEXT_CALL.findall(path.read_text("utf-8"))}
     built = (
         {f"media_{kind}" for kind in MEDIA_KINDS}
         | {f"status_{status}" for status in STATUSES}
         | {f"command_{command}" for command in KNOWN_COMMANDS}
+        | {f"staff_status_{status}" for status in STATUSES}
+        | {f"status_news_{status}" for status in NEWS_STATUSES}
+        | {f"staff_usage_{command}" for command in STAFF_USAGE_COMMANDS}
     )
     return literal | built
 
@@ -219,6 +229,9 @@ def _keys_used_in_code() -> set[str]:
 def test_the_code_scan_finds_keys() -> None:
     used = _keys_used_in_code()
     assert {"welcome", "consent", "error_media", "review_title"} <= used
+    # bot/staff is scanned, including calls whose key sits on the next line
+    assert {"staff_only", "staff_search_title", "staff_reply_prompt"} <= used
+    assert {"staff_status_archived", "status_news_supported", "staff_usage_reply"} <= used
 
 
 def test_every_key_used_in_code_exists(catalog: Catalog) -> None:

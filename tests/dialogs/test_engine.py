@@ -310,9 +310,9 @@ def test_a_thin_idea_is_stored_and_gets_one_follow_up() -> None:
 
 def test_the_answer_after_a_follow_up_is_added_and_accepted_even_if_still_thin() -> None:
     chat = Chat.consented()
-    chat.say("ja")
-    chat.say("  een frigo  ")
-    assert chat.answers == {"idea": "ja\neen frigo"}
+    chat.say("buurtfrigo")
+    chat.say("  voor iedereen  ")
+    assert chat.answers == {"idea": "buurtfrigo\nvoor iedereen"}
     assert chat.step == "dream" and not chat.draft.nudged
     assert chat.progress() == (2, 11)
 
@@ -359,22 +359,40 @@ def test_there_is_never_a_second_follow_up_for_the_same_question() -> None:
 
 def test_a_combined_answer_that_grows_too_long_is_refused_and_the_first_part_kept() -> None:
     chat = Chat.consented()
-    chat.say("ja")
-    chat.say("x" * 300)
+    chat.say("buurtfrigo")
+    chat.say("x" * 290)
     assert chat.keys() == ["error_too_long_follow_up"]
     # the person is told what *they* typed and how much room the first part leaves
-    assert chat.values("error_too_long_follow_up") == {"room": 297, "length": 300}
-    assert chat.answers == {"idea": "ja"} and chat.draft.nudged
+    assert chat.values("error_too_long_follow_up") == {"room": 289, "length": 290}
+    assert chat.answers == {"idea": "buurtfrigo"} and chat.draft.nudged
+
+
+def test_a_follow_up_replaces_a_first_answer_that_said_nothing() -> None:
+    chat = Chat.consented()
+    chat.say("ja")
+    chat.say("een frigo")
+    assert chat.answers == {"idea": "een frigo"}
+    assert chat.step == "dream"
 
 
 def test_a_combined_answer_cannot_be_overwritten_by_editing_one_of_its_messages() -> None:
     chat = Chat.consented()
-    chat.say("ja", message_id=41)
-    chat.say("Een repair café in elke school", message_id=42)
-    assert chat.answers["idea"] == "ja\nEen repair café in elke school"
+    chat.say("Repair café", message_id=41)
+    chat.say("in elke school", message_id=42)
+    assert chat.answers["idea"] == "Repair café\nin elke school"
     chat.edit(42, "iets heel anders")
     assert chat.keys() == ["edit_not_found"]
-    assert chat.answers["idea"] == "ja\nEen repair café in elke school"
+    assert chat.answers["idea"] == "Repair café\nin elke school"
+
+
+def test_a_full_answer_to_the_follow_up_replaces_a_bare_yes() -> None:
+    chat = Chat.consented()
+    chat.say("ja", message_id=41)
+    chat.say("Een repair café in elke school van de stad", message_id=42)
+    assert chat.answers["idea"] == "Een repair café in elke school van de stad"
+    assert chat.step == "dream"
+    chat.edit(42, "Een repair café in elke school van Gent")
+    assert chat.answers["idea"] == "Een repair café in elke school van Gent"
 
 
 def test_choice_and_contact_questions_never_get_a_follow_up() -> None:

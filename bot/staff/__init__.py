@@ -1,0 +1,1 @@
+"""The team's side of pitchbot: who is staff, the pitch desk, cards, and notifications."""

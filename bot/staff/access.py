@@ -1,0 +1,61 @@
+"""Who is staff, checked at the moment of every command and every button press.
+
+Configured ids are always staff. Members of the staff group are staff too; membership is
+asked from Telegram and cached briefly, so someone removed from the group loses access
+within :data:`MEMBERSHIP_TTL` seconds.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+
+from telegram import Bot, ChatMember, ChatMemberRestricted
+from telegram.error import TelegramError
+
+log = logging.getLogger(__name__)
+
+MEMBERSHIP_TTL = 120.0
+"""Seconds a staff-group membership answer is trusted."""
+
+_MEMBER = {ChatMember.OWNER, ChatMember.ADMINISTRATOR, ChatMember.MEMBER}
+
+
+class StaffGate:
+    """Answers "is this user staff?" for one bot."""
+
+    def __init__(
+        self,
+        staff_ids: frozenset[int],
+        staff_chat_id: int | None,
+        *,
+        ttl: float = MEMBERSHIP_TTL,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.staff_ids = staff_ids
+        self.staff_chat_id = staff_chat_id
+        self.ttl = ttl
+        self.clock = clock
+        self._members: dict[int, tuple[bool, float]] = {}
+
+    async def is_staff(self, bot: Bot, user_id: int) -> bool:
+        if user_id in self.staff_ids:
+            return True
+        if self.staff_chat_id is None:
+            return False
+        now = self.clock()
+        cached = self._members.get(user_id)
+        if cached is not None and now - cached[1] < self.ttl:
+            return cached[0]
+        try:
+            member = await bot.get_chat_member(self.staff_chat_id, user_id)
+        except TelegramError as error:
+            # fail closed, and ask again next time rather than caching a network hiccup
+            log.warning("could not check staff membership of %s: %s", user_id, error)
+            return False
+        is_member = member.status in _MEMBER or (
+            isinstance(member, ChatMemberRestricted) and member.is_member
+        )
+        self._members[user_id] = (is_member, now)
+        return is_member

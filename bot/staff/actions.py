@@ -1,0 +1,52 @@
+"""Staff actions reached both by command and by button, so each has one implementation."""
+
+from __future__ import annotations
+
+from telegram import Bot
+
+from bot.staff.cards import status_text
+from bot.staff.team import Team
+from bot.threads import REPLY_MARK
+from dialogs.replies import Reply, text
+
+
+async def change_status(team: Team, bot: Bot, pitch_id: int, status: str, actor_id: int) -> Reply:
+    """Set a status from whatever the pitch has now, and tell the pitcher when it matters."""
+    change = await team.desk.change_status(pitch_id, status, actor_id)
+    if change is None:
+        return Reply((text("staff_not_found"),))
+    reference = change.pitch.reference or ""
+    if change.previous is None:
+        return Reply((text("staff_status_same", reference=reference, status=status_text(status)),))
+    blocks = [
+        text(
+            "staff_status_set",
+            reference=reference,
+            old=status_text(change.previous),
+            new=status_text(status),
+        )
+    ]
+    if await team.notifier.status_news(bot, change.pitch, status) is False:
+        blocks.append(text("staff_notify_failed", reference=reference))
+    return Reply(tuple(blocks))
+
+
+async def reply_to_pitcher(
+    team: Team, bot: Bot, pitch_id: int, message: str, actor_id: int
+) -> Reply:
+    """Store the team's message first, then deliver it; say whether it arrived."""
+    pitch = await team.desk.pitch(pitch_id)
+    if pitch is None:
+        return Reply((text("staff_not_found"),))
+    event_id = await team.desk.record_reply(pitch_id, message, actor_id)
+    delivered = await team.notifier.team_message(bot, pitch, message)
+    await team.desk.mark_delivery(event_id, delivered)
+    key = "staff_reply_sent" if delivered else "staff_reply_failed"
+    return Reply((text(key, reference=pitch.reference or ""),))
+
+
+def reply_prompt(reference: str, name: str) -> Reply:
+    return Reply(
+        (text("staff_reply_prompt", mark=REPLY_MARK, reference=reference, name=name),),
+        expects_reply=True,
+    )

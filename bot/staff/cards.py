@@ -1,0 +1,209 @@
+"""What the team reads: pitch cards, the full pitch, lists and figures, as abstract replies.
+
+Personal answers (the flow's ``personal`` questions) and Telegram identities appear only
+in the full pitch a staff member asks for, never on the card posted in the group.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.staff.desk import PitchFile
+from dialogs.answers import display
+from dialogs.flow import Flow
+from dialogs.replies import Button, Reply, Text, text
+from storage.models import Event, Pitch, PitchStatus, StaffMember
+
+TIMEZONE = ZoneInfo("Europe/Brussels")
+"""The team works in Belgian time; storage keeps UTC."""
+
+STAFF_STATUSES = [s.value for s in PitchStatus if s is not PitchStatus.DRAFT]
+PREVIEW = 80
+
+
+def when(moment: datetime | None) -> str:
+    return moment.astimezone(TIMEZONE).strftime("%Y-%m-%d %H:%M") if moment else "–"
+
+
+def who(member: StaffMember | None, user_id: int | None) -> str:
+    if member is not None and (member.first_name or member.username):
+        return member.first_name or f"@{member.username}"
+    return str(user_id) if user_id else "–"
+
+
+def status_text(status: str) -> Text:
+    return text(f"staff_status_{status}")
+
+
+def _answers(pitch: Pitch) -> dict[str, str]:
+    return {a.question_key: a.value for a in pitch.answers}
+
+
+def headline(pitch: Pitch, flow: Flow) -> str:
+    idea = _answers(pitch).get(flow.questions[0].key, "")
+    return idea if len(idea) <= PREVIEW else idea[: PREVIEW - 1] + "…"
+
+
+def _fields(pitch: Pitch, flow: Flow, language: str, *, card: bool) -> list[Text]:
+    answers = _answers(pitch)
+    blocks = []
+    for question in flow.questions:
+        if (card and not question.on_card) or (not card and question.personal):
+            continue
+        label = question.texts[language].label
+        value = answers.get(question.key)
+        if value:
+            blocks.append(
+                text("staff_field", label=label, value=display(question, value, language))
+            )
+        elif not card:
+            blocks.append(text("staff_field_empty", label=label))
+    return blocks
+
+
+def _assignee(pitch: Pitch, names: dict[int, StaffMember]) -> Text:
+    if pitch.assignee_id is None:
+        return text("staff_unassigned")
+    return text("staff_assignee", name=who(names.get(pitch.assignee_id), pitch.assignee_id))
+
+
+def _actions(pitch: Pitch) -> list[tuple[Button, ...]]:
+    return [
+        (
+            Button(text("staff_button_take"), f"tk:{pitch.id}"),
+            Button(text("staff_button_review"), f"st:{pitch.id}:in_review"),
+        ),
+        (
+            Button(text("staff_button_reply"), f"rp:{pitch.id}"),
+            Button(text("staff_button_show"), f"sh:{pitch.id}"),
+        ),
+    ]
+
+
+def card(pitch: Pitch, flow: Flow, language: str, names: dict[int, StaffMember]) -> Reply:
+    """The short card for the staff group: no contact details."""
+    title = text(
+        "staff_card_title",
+        reference=pitch.reference or "",
+        status=status_text(pitch.status),
+        assignee=_assignee(pitch, names),
+    )
+    return Reply((title, *_fields(pitch, flow, language, card=True)), tuple(_actions(pitch)))
+
+
+def _event(event: Event, names: dict[int, StaffMember]) -> Text:
+    payload = event.payload or {}
+    base = {"when": when(event.at), "who": who(names.get(event.actor_id or 0), event.actor_id)}
+    match event.kind:
+        case "status":
+            return text(
+                "staff_event_status",
+                **base,
+                old=status_text(str(payload.get("from", "draft"))),
+                new=status_text(str(payload.get("to", "new"))),
+            )
+        case "assign":
+            target = payload.get("to")
+            name = who(names.get(int(target)), int(target)) if target else "–"
+            return text("staff_event_assign", **base, name=name)
+        case "note":
+            return text("staff_event_note", **base, text=str(payload.get("text", "")))
+        case "message_in":
+            return text(
+                "staff_event_message_in", when=base["when"], text=str(payload.get("text", ""))
+            )
+        case "message_out" if payload.get("delivered") is False:
+            return text("staff_event_undelivered", **base, text=str(payload.get("text", "")))
+        case _:
+            return text("staff_event_message_out", **base, text=str(payload.get("text", "")))
+
+
+def full(file: PitchFile, flow: Flow, language: str) -> Reply:
+    """Everything about one pitch: answers in flow order, contact, status, history."""
+    pitch, names = file.pitch, file.names
+    pitcher = pitch.pitcher
+    blocks = [
+        text(
+            "staff_full_title",
+            reference=pitch.reference or "",
+            status=status_text(pitch.status),
+            assignee=_assignee(pitch, names),
+            submitted=when(pitch.submitted_at),
+            language=pitch.language,
+        ),
+        *_fields(pitch, flow, language, card=False),
+        text("staff_contact_title"),
+    ]
+    answers = _answers(pitch)
+    for question in flow.questions:
+        if question.personal and answers.get(question.key):
+            value = display(question, answers[question.key], language)
+            blocks.append(text("staff_field", label=question.texts[language].label, value=value))
+    blocks.append(
+        text(
+            "staff_contact_telegram",
+            name=pitcher.first_name or "–",
+            username=f"@{pitcher.username}" if pitcher.username else "–",
+            user_id=pitcher.telegram_user_id,
+        )
+    )
+    blocks.append(text("staff_history_title"))
+    blocks.extend(_event(e, names) for e in file.history)
+    statuses = [
+        Button(status_text(s), f"st:{pitch.id}:{s}") for s in STAFF_STATUSES if s != pitch.status
+    ]
+    rows = [tuple(statuses[i : i + 2]) for i in range(0, len(statuses), 2)]
+    rows.append(
+        (
+            Button(text("staff_button_take"), f"tk:{pitch.id}"),
+            Button(text("staff_button_reply"), f"rp:{pitch.id}"),
+        )
+    )
+    return Reply(tuple(blocks), tuple(rows))
+
+
+def listing(
+    title: Text,
+    pitches: Iterable[Pitch],
+    flow: Flow,
+    empty: Text,
+    paging: tuple[Button, ...] = (),
+    more: bool = False,
+) -> Reply:
+    """A list of pitches, each with a button that opens it."""
+    shown = list(pitches)
+    if not shown:
+        return Reply((title, empty))
+    blocks = [title]
+    rows: list[tuple[Button, ...]] = []
+    for pitch in shown:
+        blocks.append(
+            text(
+                "staff_list_item",
+                reference=pitch.reference or "",
+                status=status_text(pitch.status),
+                date=when(pitch.submitted_at),
+                idea=headline(pitch, flow),
+            )
+        )
+        rows.append(
+            (Button(text("staff_button_open", reference=pitch.reference or ""), f"sh:{pitch.id}"),)
+        )
+    if more:
+        blocks.append(text("staff_search_more"))
+    if paging:
+        rows.append(paging)
+    return Reply(tuple(blocks), tuple(rows))
+
+
+def duration(span: timedelta) -> Text:
+    minutes = int(span.total_seconds() // 60)
+    days, rest = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(rest, 60)
+    if days:
+        return text("staff_duration_days", days=days, hours=hours)
+    if hours:
+        return text("staff_duration_hours", hours=hours, minutes=minutes)
+    return text("staff_duration_minutes", minutes=minutes)

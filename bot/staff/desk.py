@@ -1,0 +1,163 @@
+"""The team's units of work: one short transaction per staff action, no Telegram here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.conversation import Clock, Person, utc_now
+from storage import staff
+from storage.database import Database
+from storage.models import Event, Pitch, StaffMember
+
+
+@dataclass(frozen=True)
+class PitchFile:
+    """A pitch with everything the team shows about it."""
+
+    pitch: Pitch
+    history: list[Event]
+    names: dict[int, StaffMember]
+
+
+@dataclass(frozen=True)
+class Claim:
+    pitch: Pitch
+    won: bool
+    holder: StaffMember | None
+    holder_id: int | None
+
+
+@dataclass(frozen=True)
+class StatusChange:
+    pitch: Pitch
+    previous: str | None
+    """The status before; None when the pitch already had the asked status."""
+
+
+class StaffDesk:
+    """Reads and changes pitches on behalf of a staff member (authorisation is checked
+    by the caller, at the moment of use)."""
+
+    def __init__(self, database: Database, clock: Clock = utc_now) -> None:
+        self.database = database
+        self.clock = clock
+
+    async def seen(self, person: Person) -> None:
+        """Remember a staff member's names so "@name" and "taken by Olga" work."""
+        async with self.database.sessions() as session, session.begin():
+            await staff.remember_staff(
+                session,
+                telegram_user_id=person.user_id,
+                username=person.username,
+                first_name=person.first_name,
+                now=self.clock(),
+            )
+
+    async def new_page(
+        self, *, after_id: int | None = None, before_id: int | None = None
+    ) -> staff.Page:
+        async with self.database.sessions() as session:
+            return await staff.page_of_status(
+                session, "new", after_id=after_id, before_id=before_id
+            )
+
+    async def search(
+        self, statuses: list[str] | None, words: list[str]
+    ) -> tuple[list[Pitch], bool]:
+        async with self.database.sessions() as session:
+            return await staff.search(session, statuses=statuses, words=words)
+
+    async def file(
+        self, *, reference: str | None = None, pitch_id: int | None = None
+    ) -> PitchFile | None:
+        async with self.database.sessions() as session:
+            if reference is not None:
+                pitch = await staff.get_pitch_by_reference(session, reference)
+            else:
+                pitch = await staff.get_pitch(session, pitch_id or 0)
+            if pitch is None or pitch.reference is None:
+                return None
+            history = await staff.history(session, pitch.id)
+            ids = {e.actor_id for e in history if e.actor_id} | {pitch.assignee_id or 0}
+            return PitchFile(pitch, history, await staff.staff_names(session, ids))
+
+    async def pitch(self, pitch_id: int) -> Pitch | None:
+        async with self.database.sessions() as session:
+            pitch = await staff.get_pitch(session, pitch_id)
+            return pitch if pitch is not None and pitch.reference else None
+
+    async def change_status(self, pitch_id: int, status: str, actor_id: int) -> StatusChange | None:
+        async with self.database.sessions() as session, session.begin():
+            pitch = await staff.get_pitch(session, pitch_id)
+            if pitch is None or pitch.reference is None:
+                return None
+            previous = await staff.set_status(
+                session, pitch, status, actor_id=actor_id, now=self.clock()
+            )
+            return StatusChange(pitch, previous)
+
+    async def claim(self, pitch_id: int, actor_id: int) -> Claim | None:
+        async with self.database.sessions() as session, session.begin():
+            pitch = await staff.get_pitch(session, pitch_id)
+            if pitch is None or pitch.reference is None:
+                return None
+            holder_id = await staff.claim(session, pitch_id, actor_id, now=self.clock())
+        async with self.database.sessions() as session:
+            pitch = await staff.get_pitch(session, pitch_id) or pitch
+            names = await staff.staff_names(session, {holder_id} if holder_id else set())
+        holder = names.get(holder_id) if holder_id else None
+        return Claim(pitch, holder_id is None, holder, holder_id)
+
+    async def staff_member(self, username: str) -> StaffMember | None:
+        async with self.database.sessions() as session:
+            return await staff.staff_by_username(session, username)
+
+    async def assign(self, pitch_id: int, staff_id: int, actor_id: int) -> None:
+        async with self.database.sessions() as session, session.begin():
+            pitch = await staff.get_pitch(session, pitch_id)
+            if pitch is not None:
+                await staff.assign(session, pitch, staff_id, actor_id=actor_id, now=self.clock())
+
+    async def note(self, pitch_id: int, note: str, actor_id: int) -> None:
+        async with self.database.sessions() as session, session.begin():
+            pitch = await staff.get_pitch(session, pitch_id)
+            if pitch is not None:
+                await staff.add_note(session, pitch, note, actor_id=actor_id, now=self.clock())
+
+    async def record_reply(self, pitch_id: int, message: str, actor_id: int) -> int:
+        """Store the team's message before sending it, so it is never lost."""
+        async with self.database.sessions() as session, session.begin():
+            pitch = await staff.get_pitch(session, pitch_id)
+            assert pitch is not None
+            event = await staff.add_message(
+                session,
+                pitch,
+                message,
+                direction="out",
+                actor_id=actor_id,
+                delivered=False,
+                now=self.clock(),
+            )
+            return event.id
+
+    async def mark_delivery(self, event_id: int, delivered: bool) -> None:
+        async with self.database.sessions() as session, session.begin():
+            await staff.mark_delivery(session, event_id, delivered)
+
+    async def stats(self) -> staff.Stats:
+        async with self.database.sessions() as session:
+            return await staff.stats(session, now=self.clock())
+
+    async def cards_to_send(self) -> list[Pitch]:
+        async with self.database.sessions() as session:
+            return await staff.cards_to_send(session)
+
+    async def card_sent(self, pitch_id: int) -> None:
+        async with self.database.sessions() as session, session.begin():
+            pitch = await staff.get_pitch(session, pitch_id)
+            if pitch is not None:
+                staff.mark_card_sent(pitch, self.clock())
+
+    def now(self) -> datetime:
+        return self.clock()

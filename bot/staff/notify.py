@@ -1,0 +1,135 @@
+"""Messages between the team and pitchers, and new pitch cards for the staff chat.
+
+A pitch is stored before its card is sent; an unreachable staff chat only delays the
+card: it is logged once per pitch and retried by a repeating job until it arrives.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Bot
+from telegram.error import TelegramError
+from telegram.ext import ContextTypes
+
+from bot.conversation import TeamNews
+from bot.sending import send_replies
+from bot.staff import cards
+from bot.staff.desk import StaffDesk
+from bot.threads import REPLY_MARK
+from dialogs.catalog import Catalog
+from dialogs.flow import LANGUAGES, Flow
+from dialogs.replies import Button, Reply, text
+from storage.models import Pitch
+
+log = logging.getLogger(__name__)
+
+RETRY_SECONDS = 60
+NEWS_STATUSES = ("in_conversation", "supported", "referred", "not_pursued")
+"""Status changes a pitcher hears about."""
+
+
+class TeamNotifier:
+    """Posts to the staff chat and to pitchers on behalf of the team."""
+
+    def __init__(
+        self,
+        desk: StaffDesk,
+        catalog: Catalog,
+        flow: Flow,
+        staff_chat_id: int | None,
+        language: str,
+    ) -> None:
+        self.desk = desk
+        self.catalog = catalog
+        self.flow = flow
+        self.staff_chat_id = staff_chat_id
+        self.language = language
+        self._reported: set[int] = set()
+
+    def _report_once(self, pitch: Pitch, error: object) -> None:
+        if pitch.id not in self._reported:
+            self._reported.add(pitch.id)
+            log.warning(
+                "staff chat did not take the card of %s (%s); it is stored and will be retried",
+                pitch.reference,
+                error,
+            )
+
+    async def new_pitch(self, bot: Bot, pitch_id: int) -> bool:
+        """Post a new pitch's card to the staff chat; False when it has to wait."""
+        pitch = await self.desk.pitch(pitch_id)
+        if pitch is None or self.staff_chat_id is None:
+            return False
+        reply = cards.card(pitch, self.flow, self.language, {})
+        try:
+            await send_replies(bot, self.catalog, self.staff_chat_id, self.language, [reply])
+        except TelegramError as error:
+            self._report_once(pitch, error)
+            return False
+        await self.desk.card_sent(pitch.id)
+        self._reported.discard(pitch.id)
+        return True
+
+    async def retry_cards(self, bot: Bot) -> int:
+        """Send cards that did not arrive; stop at the first failure (the chat is down)."""
+        sent = 0
+        for pitch in await self.desk.cards_to_send():
+            if not await self.new_pitch(bot, pitch.id):
+                break
+            sent += 1
+        return sent
+
+    async def retry_job(self, context: ContextTypes.DEFAULT_TYPE) -> None:
+        await self.retry_cards(context.bot)
+
+    async def pitcher_wrote(self, bot: Bot, news: TeamNews) -> None:
+        """Relay what a pitcher wrote to the staff chat, tagged with the reference."""
+        pitch = await self.desk.pitch(news.pitch_id)
+        if pitch is None or self.staff_chat_id is None or news.message is None:
+            return
+        name = pitch.pitcher.first_name or "–"
+        reply = Reply(
+            (
+                text("staff_relay", mark=REPLY_MARK, reference=pitch.reference or "", name=name),
+                text("staff_relay_text", text=news.message),
+            ),
+            (
+                (
+                    Button(text("staff_button_reply"), f"rp:{pitch.id}"),
+                    Button(text("staff_button_show"), f"sh:{pitch.id}"),
+                ),
+            ),
+        )
+        try:
+            await send_replies(bot, self.catalog, self.staff_chat_id, self.language, [reply])
+        except TelegramError as error:
+            log.warning("could not relay a message about %s: %s", pitch.reference, error)
+
+    async def tell_pitcher(self, bot: Bot, pitch: Pitch, reply: Reply) -> bool:
+        """Send to the pitcher's private chat in their language; False if undeliverable."""
+        pitcher = pitch.pitcher
+        language = pitcher.language if pitcher.language in LANGUAGES else self.language
+        try:
+            await send_replies(bot, self.catalog, pitcher.chat_id, language, [reply])
+        except TelegramError as error:
+            log.info("could not reach the pitcher of %s: %s", pitch.reference, error)
+            return False
+        return True
+
+    async def team_message(self, bot: Bot, pitch: Pitch, message: str) -> bool:
+        reply = Reply(
+            (
+                text("team_message", mark=REPLY_MARK, reference=pitch.reference or ""),
+                text("staff_relay_text", text=message),
+                text("team_message_footer"),
+            )
+        )
+        return await self.tell_pitcher(bot, pitch, reply)
+
+    async def status_news(self, bot: Bot, pitch: Pitch, status: str) -> bool | None:
+        """Tell the pitcher about a status they care about; None when there is nothing to say."""
+        if status not in NEWS_STATUSES:
+            return None
+        reply = Reply((text(f"status_news_{status}", reference=pitch.reference or ""),))
+        return await self.tell_pitcher(bot, pitch, reply)

@@ -1,0 +1,47 @@
+"""Wiring the team's side into the application: one registration function."""
+
+from __future__ import annotations
+
+from telegram import Bot
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
+
+from bot.conversation import TeamNews
+from bot.pitcher import TellTeam
+from bot.staff.buttons import StaffButtons, is_staff_data
+from bot.staff.commands import STAFF_COMMANDS, StaffCommands
+from bot.staff.notify import RETRY_SECONDS
+from bot.staff.team import Team
+
+STAFF_GROUP = -1
+"""Staff handlers run before the pitch conversation and stop it when they handle."""
+
+
+def register_staff(application: Application, team: Team) -> None:  # type: ignore[type-arg]
+    place: filters.BaseFilter = filters.ChatType.PRIVATE
+    if team.staff_chat_id is not None:
+        place = place | filters.Chat(team.staff_chat_id)
+    commands, buttons = StaffCommands(team), StaffButtons(team)
+    application.add_handler(
+        CommandHandler(STAFF_COMMANDS, commands.on_command, filters=place), STAFF_GROUP
+    )
+    application.add_handler(
+        CallbackQueryHandler(buttons.on_press, pattern=is_staff_data), STAFF_GROUP
+    )
+    application.add_handler(
+        MessageHandler(filters.REPLY & filters.TEXT & ~filters.COMMAND & place, buttons.on_reply),
+        STAFF_GROUP,
+    )
+    if application.job_queue is not None:
+        application.job_queue.run_repeating(
+            team.notifier.retry_job, interval=RETRY_SECONDS, first=RETRY_SECONDS
+        )
+
+
+def team_teller(team: Team) -> TellTeam:
+    async def tell_team(bot: Bot, news: TeamNews) -> None:
+        if news.message is None:
+            await team.notifier.new_pitch(bot, news.pitch_id)
+        else:
+            await team.notifier.pitcher_wrote(bot, news)
+
+    return tell_team

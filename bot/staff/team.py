@@ -1,0 +1,71 @@
+"""What every staff handler shares: the services, the check, and how to answer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from telegram import Bot, Chat, Update, User
+from telegram.ext import ApplicationHandlerStop
+
+from bot.conversation import Person
+from bot.render import render_label
+from bot.sending import send_replies
+from bot.staff.access import StaffGate
+from bot.staff.desk import StaffDesk
+from bot.staff.notify import TeamNotifier
+from dialogs.catalog import Catalog
+from dialogs.flow import LANGUAGES, Flow
+from dialogs.replies import Reply, Text, text
+
+
+def person(user: User, chat_id: int) -> Person:
+    return Person(user.id, chat_id, user.username, user.first_name, user.language_code)
+
+
+@dataclass
+class Team:
+    """The staff side's services, built once and shared by its handlers."""
+
+    gate: StaffGate
+    desk: StaffDesk
+    notifier: TeamNotifier
+    catalog: Catalog
+    flow: Flow
+    default_language: str
+    staff_chat_id: int | None
+
+    def language(self, chat: Chat, user: User) -> str:
+        """The group reads the default language; a private chat the member's own."""
+        if chat.type != Chat.PRIVATE:
+            return self.default_language
+        code = (user.language_code or "")[:2].lower()
+        return code if code in LANGUAGES else self.default_language
+
+    def in_team_place(self, chat: Chat) -> bool:
+        return chat.type == Chat.PRIVATE or chat.id == self.staff_chat_id
+
+    async def admit(self, bot: Bot, update: Update) -> bool:
+        """Check staff rights now; remember the member's names when admitted."""
+        user, chat = update.effective_user, update.effective_chat
+        if user is None or chat is None or not self.in_team_place(chat):
+            return False
+        if not await self.gate.is_staff(bot, user.id):
+            return False
+        await self.desk.seen(person(user, chat.id))
+        return True
+
+    async def say(self, bot: Bot, chat: Chat, user: User, *replies: Reply) -> None:
+        await send_replies(bot, self.catalog, chat.id, self.language(chat, user), replies)
+
+    def label(self, chat: Chat, user: User, item: Text) -> str:
+        return render_label(self.catalog, self.language(chat, user), item)
+
+
+def refuse() -> Reply:
+    """The one neutral line strangers get, whatever they asked."""
+    return Reply((text("staff_only"),))
+
+
+def stop() -> ApplicationHandlerStop:
+    """Handled here: no other handler (the pitch conversation) sees this update."""
+    return ApplicationHandlerStop()

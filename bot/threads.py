@@ -1,0 +1,33 @@
+"""The two-way thread between the team and a pitcher: which messages can be answered.
+
+Telegram's "reply" is the natural way to answer a message, on both sides. A reply only
+becomes a message for the other side when it answers a bot message that carries
+:data:`REPLY_MARK` and a pitch reference (the team's message to a pitcher, a relayed
+pitcher message, the reply prompt); a reply to a pitch card stays in the staff group.
+"""
+
+from __future__ import annotations
+
+import re
+
+from telegram import Message
+
+REPLY_MARK = "↩️"
+REFERENCE = re.compile(r"\bP-\d{4}-\d{4,}\b", re.IGNORECASE)
+
+
+def find_reference(text: str) -> str | None:
+    """The first pitch reference in a text (a command argument or a replied-to message)."""
+    found = REFERENCE.search(text)
+    return found.group(0).upper() if found else None
+
+
+def answered_reference(message: Message, bot_id: int) -> str | None:
+    """The reference of the marked bot message this text message answers, if any."""
+    original = message.reply_to_message
+    if original is None or original.from_user is None or original.from_user.id != bot_id:
+        return None
+    if not message.text or message.text.startswith("/"):
+        return None
+    quoted = original.text or ""
+    return find_reference(quoted) if REPLY_MARK in quoted else None

@@ -1,0 +1,55 @@
+"""Building blocks for staff scenarios: pitchers and sent pitches, via the repositories."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import Pitch, Pitcher
+from storage.repositories import add_draft, add_pitcher, set_answer, submit_pitch
+from storage.staff import set_status
+
+NOW = datetime(2026, 3, 14, 9, 30, tzinfo=UTC)
+OLGA, PIETER = 7001, 7002
+"""Telegram user ids of two staff members."""
+
+
+async def pitcher(session: AsyncSession, user_id: int = 1001, name: str = "Ines") -> Pitcher:
+    return await add_pitcher(
+        session,
+        telegram_user_id=user_id,
+        chat_id=user_id,
+        username=name.lower(),
+        first_name=name,
+        language="nl",
+        consent_version="2026-01",
+        now=NOW,
+    )
+
+
+async def draft(
+    session: AsyncSession, owner: Pitcher, answers: dict[str, str] | None = None
+) -> Pitch:
+    pitch = await add_draft(
+        session, pitcher_id=owner.id, flow_version=1, step="idea", language="nl", now=NOW
+    )
+    for key, value in (answers or {"idea": "an idea"}).items():
+        await set_answer(session, pitch, key, value, None, NOW)
+    return pitch
+
+
+async def sent(
+    session: AsyncSession,
+    owner: Pitcher,
+    at: datetime,
+    answers: dict[str, str] | None = None,
+    status: str = "new",
+) -> Pitch:
+    """A pitch sent at ``at`` and, if ``status`` is not new, moved there by staff."""
+    pitch = await draft(session, owner, answers)
+    await submit_pitch(session, pitch, at)
+    if status != "new":
+        await set_status(session, pitch, status, actor_id=OLGA, now=at)
+    await session.flush()
+    return pitch

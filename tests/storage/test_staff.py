@@ -1,0 +1,258 @@
+"""Staff follow a pitch up: status, taking it, notes, the thread, cards and names."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+import pytest
+
+from storage.database import Database
+from storage.models import Pitch
+from storage.repositories import submit_pitch
+from storage.staff import (
+    add_message,
+    add_note,
+    assign,
+    cards_to_send,
+    claim,
+    get_pitch,
+    history,
+    latest_open_pitch,
+    mark_card_sent,
+    mark_delivery,
+    remember_staff,
+    set_status,
+    staff_by_username,
+    staff_names,
+)
+from tests.storage.staff_helpers import NOW, OLGA, PIETER, draft, pitcher, sent
+
+LATER = NOW + timedelta(hours=2)
+
+
+async def _one_new_pitch(database: Database) -> int:
+    async with database.sessions() as session:
+        pitch = await sent(session, await pitcher(session), NOW)
+        await session.commit()
+        return pitch.id
+
+
+async def _pitch(database: Database, pitch_id: int) -> Pitch:
+    async with database.sessions() as session:
+        pitch = await get_pitch(session, pitch_id)
+    assert pitch is not None
+    return pitch
+
+
+async def test_a_status_change_is_recorded_once_with_who_and_when(database: Database) -> None:
+    pitch_id = await _one_new_pitch(database)
+    async with database.sessions() as session:
+        pitch = await get_pitch(session, pitch_id)
+        assert pitch is not None
+        assert await set_status(session, pitch, "in_review", actor_id=OLGA, now=LATER) == "new"
+        assert await set_status(session, pitch, "in_review", actor_id=PIETER, now=LATER) is None
+        await session.commit()
+
+    async with database.sessions() as session:
+        events = await history(session, pitch_id)
+    again = await _pitch(database, pitch_id)
+    assert again.status == "in_review"
+    assert again.status_changed_at == again.updated_at == LATER
+    assert [(e.kind, e.actor_id, e.at, e.payload) for e in events] == [
+        ("status", None, NOW, {"from": "draft", "to": "new"}),
+        ("status", OLGA, LATER, {"from": "new", "to": "in_review"}),
+    ]
+
+
+async def test_no_status_change_to_draft_unknown_or_from_a_draft(database: Database) -> None:
+    async with database.sessions() as session:
+        owner = await pitcher(session)
+        pitch = await sent(session, owner, NOW)
+        unsent = await draft(session, owner)
+        for status in ("draft", "lost"):
+            with pytest.raises(ValueError):
+                await set_status(session, pitch, status, actor_id=OLGA, now=LATER)
+        with pytest.raises(ValueError, match="draft"):
+            await set_status(session, unsent, "in_review", actor_id=OLGA, now=LATER)
+    assert (pitch.status, unsent.status) == ("new", "draft")
+
+
+async def test_two_staff_taking_a_pitch_at_once_one_wins(database: Database) -> None:
+    pitch_id = await _one_new_pitch(database)
+
+    async def take(staff_id: int) -> tuple[int | None, int | None]:
+        async with database.sessions() as session, session.begin():
+            pitch = await get_pitch(session, pitch_id)  # as the bot does: a copy in memory
+            assert pitch is not None and pitch.assignee_id is None
+            holder = await claim(session, pitch_id, staff_id, now=LATER)
+            return holder, pitch.assignee_id
+
+    results = await asyncio.gather(take(OLGA), take(PIETER))
+
+    winners = [
+        staff for staff, (holder, _) in zip((OLGA, PIETER), results, strict=True) if not holder
+    ]
+    assert len(winners) == 1
+    winner = winners[0]
+    # Both in-memory copies were brought up to date; the loser was told who has it.
+    assert sorted(results, key=lambda r: r[0] is not None) == [(None, winner), (winner, winner)]
+    async with database.sessions() as session:
+        events = [e for e in await history(session, pitch_id) if e.kind == "assign"]
+        assert await claim(session, pitch_id, winner, now=LATER) is None  # already theirs
+        await session.commit()
+        assert len([e for e in await history(session, pitch_id) if e.kind == "assign"]) == 1
+    assert [(e.actor_id, e.payload) for e in events] == [(winner, {"from": None, "to": winner})]
+    assert (await _pitch(database, pitch_id)).assignee_id == winner
+
+
+async def test_taking_a_pitch_that_does_not_exist_fails(database: Database) -> None:
+    async with database.sessions() as session:
+        with pytest.raises(LookupError):
+            await claim(session, 424242, OLGA, now=NOW)
+
+
+async def test_assigning_and_unassigning_are_on_record(database: Database) -> None:
+    pitch_id = await _one_new_pitch(database)
+    async with database.sessions() as session:
+        pitch = await get_pitch(session, pitch_id)
+        assert pitch is not None
+        await assign(session, pitch, PIETER, actor_id=OLGA, now=LATER)
+        await assign(session, pitch, PIETER, actor_id=OLGA, now=LATER)  # no change, no event
+        await assign(session, pitch, None, actor_id=PIETER, now=LATER)
+        await session.commit()
+        events = [e for e in await history(session, pitch_id) if e.kind == "assign"]
+
+    assert (await _pitch(database, pitch_id)).assignee_id is None
+    assert [(e.actor_id, e.payload) for e in events] == [
+        (OLGA, {"from": None, "to": PIETER}),
+        (PIETER, {"from": PIETER, "to": None}),
+    ]
+
+
+async def test_notes_and_the_thread_come_back_in_order(database: Database) -> None:
+    pitch_id = await _one_new_pitch(database)
+    async with database.sessions() as session:
+        pitch = await get_pitch(session, pitch_id)
+        assert pitch is not None
+        reply = await add_message(
+            session,
+            pitch,
+            "Can we call?",
+            direction="out",
+            actor_id=OLGA,
+            delivered=False,
+            now=LATER,
+        )
+        await add_note(session, pitch, "Promising", actor_id=OLGA, now=NOW + timedelta(hours=1))
+        await add_message(
+            session, pitch, "Yes!", direction="in", actor_id=None, delivered=True, now=LATER
+        )
+        await session.commit()
+        await mark_delivery(session, reply.id, True)
+        await session.commit()
+
+    async with database.sessions() as session:
+        events = await history(session, pitch_id)
+        with pytest.raises(LookupError):
+            await mark_delivery(session, 424242, True)
+
+    assert [(e.kind, e.actor_id, e.payload) for e in events] == [
+        ("status", None, {"from": "draft", "to": "new"}),
+        ("note", OLGA, {"text": "Promising"}),
+        ("message_out", OLGA, {"text": "Can we call?", "delivered": True}),
+        ("message_in", None, {"text": "Yes!", "delivered": True}),
+    ]
+
+
+async def test_free_text_goes_to_the_newest_open_pitch(database: Database) -> None:
+    async with database.sessions() as session:
+        owner = await pitcher(session)
+        other = await pitcher(session, user_id=2002, name="Jan")
+        assert await latest_open_pitch(session, owner.id) is None
+        older = await sent(session, owner, NOW, {"idea": "older"}, status="supported")
+        await sent(session, owner, LATER, status="archived")
+        await draft(session, owner)
+        await sent(session, other, LATER + timedelta(hours=1))
+        await session.commit()
+
+    async with database.sessions() as session:
+        found = await latest_open_pitch(session, owner.id)
+    assert found is not None and found.id == older.id
+    assert found.answers[0].value == "older"
+
+
+async def test_cards_wait_until_the_staff_chat_has_them(database: Database) -> None:
+    async with database.sessions() as session:
+        owner = await pitcher(session)
+        second = await sent(session, owner, LATER)
+        first = await sent(session, owner, NOW)
+        third = await sent(session, owner, LATER + timedelta(hours=1), status="archived")
+        unsent = await draft(session, owner)
+        await session.commit()
+
+        assert [p.id for p in await cards_to_send(session)] == [first.id, second.id, third.id]
+        assert [p.id for p in await cards_to_send(session, limit=1)] == [first.id]
+        mark_card_sent(first, LATER)
+        await submit_pitch(session, unsent, LATER + timedelta(hours=2))
+        await session.commit()
+
+    async with database.sessions() as session:
+        waiting = await cards_to_send(session)
+    assert [p.id for p in waiting] == [second.id, third.id, unsent.id]
+    assert waiting[0].pitcher.first_name == "Ines" and waiting[0].answers
+    assert (await _pitch(database, first.id)).staff_card_sent_at == LATER
+
+
+async def test_staff_are_found_by_username_in_any_case(database: Database) -> None:
+    async with database.sessions() as session:
+        await remember_staff(
+            session, telegram_user_id=OLGA, username="Olga_B", first_name="Olga", now=NOW
+        )
+        await remember_staff(
+            session, telegram_user_id=PIETER, username=None, first_name="Pieter", now=NOW
+        )
+        await session.commit()
+
+    async with database.sessions() as session:
+        olga = await staff_by_username(session, "@olga_b")
+        assert await staff_by_username(session, "@") is None
+        names = await staff_names(session, [OLGA, PIETER, 424242, OLGA])
+        assert await staff_names(session, []) == {}
+
+    assert olga is not None and (olga.telegram_user_id, olga.username) == (OLGA, "Olga_B")
+    assert {i: m.first_name for i, m in names.items()} == {OLGA: "Olga", PIETER: "Pieter"}
+
+
+async def test_a_renamed_staff_member_is_found_by_the_new_name_only(database: Database) -> None:
+    async with database.sessions() as session:
+        await remember_staff(
+            session, telegram_user_id=OLGA, username="olga", first_name="O", now=NOW
+        )
+        await session.commit()
+        await remember_staff(
+            session, telegram_user_id=OLGA, username="OlgaDesk", first_name="Olga", now=LATER
+        )
+        await session.commit()
+
+    async with database.sessions() as session:
+        assert await staff_by_username(session, "olga") is None
+        member = await staff_by_username(session, "OLGADESK")
+    assert member is not None
+    assert (member.first_name, member.last_seen_at) == ("Olga", LATER)
+
+
+async def test_staff_seen_by_two_processes_at_once_are_remembered_once(
+    database: Database,
+) -> None:
+    async def seen(first_name: str) -> None:
+        async with database.sessions() as session, session.begin():
+            await remember_staff(
+                session, telegram_user_id=OLGA, username="olga", first_name=first_name, now=NOW
+            )
+
+    await asyncio.gather(seen("Olga"), seen("Olga B."))
+
+    async with database.sessions() as session:
+        names = await staff_names(session, [OLGA])
+    assert names[OLGA].first_name in {"Olga", "Olga B."}
