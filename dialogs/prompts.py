@@ -100,7 +100,7 @@ def review_reply(flow: Flow, draft: Draft, language: str, lead: tuple[Text, ...]
 
 def cancel_confirm_reply(draft: Draft) -> Reply:
     return Reply(
-        (text("cancel_confirm", count=len(draft.answers)),),
+        (text("cancel_confirm"),),
         (
             (
                 Button(text("button_cancel_yes"), "cancel:yes"),
@@ -140,11 +140,10 @@ def consent_reply(language: str, lead: tuple[Text, ...] = ()) -> Reply:
 def resume_reply(flow: Flow, draft: Draft) -> Reply:
     """Offer to continue an open draft where it was left, or to start over."""
     if draft.phase is Phase.REVIEW:
-        offer = text("resume_offer_review", count=len(draft.answers))
+        offer = text("resume_offer_review")
     else:
         offer = text(
             "resume_offer",
-            count=len(draft.answers),
             number=flow.section_number(draft.step),
             total=len(flow.section_starts()),
         )

@@ -33,7 +33,7 @@ async def test_after_a_restart_the_pitch_continues_at_the_same_question(
         replies = await anna.send("/start")
         offer = replies[-1]
         assert "Welkom terug" in offer.text
-        assert "3 antwoorden" in offer.text and "vraag 4 van 11" in offer.text
+        assert "vraag 4 van 11" in offer.text
         assert offer.has_button("resume:continue") and offer.has_button("resume:restart")
 
         replies = await anna.tap("Verdergaan")
@@ -111,7 +111,7 @@ async def test_cancel_asks_first_and_then_deletes_the_draft(harness: BotHarness)
     await answer_questions(anna, stop="challenge")
 
     replies = await anna.send("/cancel")
-    assert "Wil je echt stoppen" in replies[-1].text and "2 antwoorden" in replies[-1].text
+    assert "Wil je echt stoppen" in replies[-1].text
     replies = await anna.tap("Ja, wis mijn pitch")
 
     assert "Je pitch in opbouw is gewist" in replies[-1].text
@@ -146,8 +146,7 @@ async def test_cancel_from_the_review_card(harness: BotHarness) -> None:
     await answer_questions(anna)
 
     replies = await anna.tap("Annuleren")
-    assert "17 antwoorden" not in replies[-1].text  # three optional questions were skipped
-    assert "14 antwoorden" in replies[-1].text
+    assert "Wil je echt stoppen" in replies[-1].text
     await anna.tap("Ja, wis mijn pitch")
 
     assert await pitches_of(harness.database, ANNA) == []
