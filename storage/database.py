@@ -60,7 +60,13 @@ def create_database(url: str) -> Database:
     return Database(engine, async_sessionmaker(engine, expire_on_commit=False))
 
 
+def _unicode_lower(value: str | None) -> str | None:
+    return value.lower() if isinstance(value, str) else value
+
+
 def _set_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # SQLite's own lower() folds only ASCII: "CAFÉ" would not find "café"
+    dbapi_connection.create_function("lower", 1, _unicode_lower, deterministic=True)
     cursor = dbapi_connection.cursor()
     try:
         for pragma in SQLITE_PRAGMAS:

@@ -183,3 +183,14 @@ async def test_stats_of_an_empty_desk(database: Database) -> None:
         figures = await stats(session, now=NOW)
     assert set(figures.per_status.values()) == {0} and len(figures.per_status) == 7
     assert (figures.new_this_week, figures.median_first_reply) == (0, None)
+
+
+async def test_search_ignores_the_case_of_accented_letters_too(database: Database) -> None:
+    async with database.sessions() as session:
+        owner = await pitcher(session)
+        cafe = await sent(session, owner, NOW, {"idea": "Een repaircafé in Élisabethville"})
+        await session.commit()
+
+        found, _ = await search(session, statuses=None, words=["REPAIRCAFÉ", "élisabethville"])
+
+    assert [p.id for p in found] == [cafe.id]
