@@ -159,7 +159,7 @@ class Conversations:
             missing = next((q.key for q in self.flow.questions if q.key not in answers), None)
             step = missing or self.flow.questions[-1].key
             phase = Phase.ASKING if missing else phase
-        return Draft(step, phase, answers, row.nudged, row.editing)
+        return Draft(step, phase, answers, row.nudged, row.editing, row.confirming_cancel)
 
     # saving -------------------------------------------------------------------------------
 
@@ -238,6 +238,7 @@ class Conversations:
             await repo.delete_answer(session, row, key)
         row.step, row.phase = draft.step, draft.phase.value
         row.nudged, row.editing = draft.nudged, draft.editing
+        row.confirming_cancel = draft.confirming_cancel
         row.language, row.updated_at = language, now
 
     async def _my_pitches(self, session: AsyncSession, pitcher: Pitcher) -> Reply:

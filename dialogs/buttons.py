@@ -104,12 +104,14 @@ def _draft_action(progress: Progress, state: State, draft: Draft, data: str) -> 
             outcome = progress.go(state, fresh, (text("restart_done"),))
             return replace(outcome, effects=(Effect.DISCARD_DRAFT,))
         case "cancel:ask":
-            return Outcome(state, (prompts.cancel_confirm_reply(draft),))
+            asking = replace(state, draft=replace(draft, confirming_cancel=True))
+            return Outcome(asking, (prompts.cancel_confirm_reply(),))
         case "cancel:yes":
             reply = Reply((text("cancel_done"),))
             return Outcome(replace(state, draft=None), (reply,), (Effect.DISCARD_DRAFT,))
         case "cancel:no":
-            return progress.stay(state, (text("cancel_kept"),))
+            kept = replace(state, draft=replace(draft, confirming_cancel=False))
+            return progress.stay(kept, (text("cancel_kept"),))
     return _forged(progress, state)
 
 

@@ -41,6 +41,13 @@ class Engine:
         """Answer one input; bad input gets a friendly reply and changes nothing."""
         if state.language not in LANGUAGES:
             state = replace(state, language=LANGUAGES[0])
+        draft = state.draft
+        if draft is not None and draft.confirming_cancel:
+            if isinstance(event, Said):
+                lead = (text("cancel_use_buttons"),)
+                return Outcome(state, (prompts.cancel_confirm_reply(lead),))
+            if not (isinstance(event, Pressed) and event.data.startswith("cancel:")):
+                state = replace(state, draft=replace(draft, confirming_cancel=False))
         match event:
             case Command():
                 return self._command(state, event)
@@ -72,7 +79,8 @@ class Engine:
             case "mypitches":
                 return Outcome(state, effects=(Effect.LIST_PITCHES,))
             case "cancel" if draft is not None:
-                return Outcome(state, (prompts.cancel_confirm_reply(draft),))
+                asking = replace(state, draft=replace(draft, confirming_cancel=True))
+                return Outcome(asking, (prompts.cancel_confirm_reply(),))
             case "back" if draft is not None:
                 return self.progress.back(state, draft)
             case "skip" if draft is not None:

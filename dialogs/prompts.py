@@ -98,9 +98,9 @@ def review_reply(flow: Flow, draft: Draft, language: str, lead: tuple[Text, ...]
     return Reply(tuple(blocks), tuple(rows))
 
 
-def cancel_confirm_reply(draft: Draft) -> Reply:
+def cancel_confirm_reply(lead: tuple[Text, ...] = ()) -> Reply:
     return Reply(
-        (text("cancel_confirm"),),
+        (*lead, text("cancel_confirm")),
         (
             (
                 Button(text("button_cancel_yes"), "cancel:yes"),

@@ -38,6 +38,8 @@ class Draft:
     """The one follow-up for the current question has been asked."""
     editing: bool = False
     """Came from the review card: return there when this section is done."""
+    confirming_cancel: bool = False
+    """"Really delete your draft?" is open: typed text is not an answer then."""
 
 
 @dataclass(frozen=True)

@@ -126,6 +126,7 @@ class Pitch(Base):
     phase: Mapped[str] = mapped_column(String(16), default="asking", server_default="asking")
     nudged: Mapped[bool] = mapped_column(default=False, server_default=false())
     editing: Mapped[bool] = mapped_column(default=False, server_default=false())
+    confirming_cancel: Mapped[bool] = mapped_column(default=False, server_default=false())
     flow_version: Mapped[int]
     language: Mapped[str] = mapped_column(String(8))
     assignee_id: Mapped[int | None] = mapped_column(BigInteger)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from dialogs.engine import KNOWN_COMMANDS
@@ -257,7 +259,23 @@ def test_cancel_from_the_review_card_asks_first() -> None:
     chat = Chat(reviewing())
     chat.press("cancel:ask")
     assert chat.keys() == ["cancel_confirm"]
-    assert chat.state == reviewing()
+    draft = reviewing().draft
+    assert draft is not None
+    assert chat.state == replace(reviewing(), draft=replace(draft, confirming_cancel=True))
+
+
+def test_a_typed_no_to_the_cancel_question_is_not_taken_as_an_answer() -> None:
+    chat = Chat.consented()
+    chat.say("Een buurtfrigo")  # thin: the follow-up is asked
+    chat.command("cancel")
+    asked = chat.state
+    chat.say("nee")
+    assert chat.keys() == ["cancel_use_buttons", "cancel_confirm"]
+    assert chat.state == asked and chat.answers == {"idea": "Een buurtfrigo"}
+    chat.press("cancel:no")
+    assert not chat.draft.confirming_cancel
+    chat.say("voor de hele buurt")
+    assert chat.answers == {"idea": "Een buurtfrigo\nvoor de hele buurt"}
 
 
 # --- language mid-flow --------------------------------------------------------------------

@@ -10,6 +10,7 @@ reply must render in the person's language.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -193,6 +194,12 @@ def assert_valid(state: State) -> None:
         assert check_typed(question, shown, state.language) == Accepted(answer.value), key
 
 
+def _settled(state: State) -> State:
+    if state.draft is None:
+        return state
+    return replace(state, draft=replace(state.draft, confirming_cancel=False))
+
+
 def assert_promises_kept(before: State, event: Event, outcome: Outcome) -> None:
     after = outcome.state
     assert_valid(after)
@@ -212,7 +219,10 @@ def assert_promises_kept(before: State, event: Event, outcome: Outcome) -> None:
     if outcome.notice is not None:
         assert isinstance(event, Pressed), "a notice answers a button press"
         assert outcome.notice.key in ("button_stale", "button_unknown")
-        assert after == before and outcome.effects == ()
+        # a refused press changes nothing (it only closes an open "really cancel?")
+        assert _settled(after) == _settled(before) and outcome.effects == ()
+    if before.draft is not None and before.draft.confirming_cancel and isinstance(event, Said):
+        assert after == before, "typed text is no answer while cancelling is asked"
     for reply in outcome.replies:
         assert reply.blocks
         for block in reply.blocks:
