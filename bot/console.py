@@ -12,6 +12,7 @@ from collections.abc import Awaitable, Callable
 from bot.conversation import Conversations, Person, Response
 from dialogs.catalog import Catalog
 from dialogs.events import Command, Event, Pressed, Said
+from dialogs.replies import text
 
 CONSOLE_PERSON = Person(user_id=0, chat_id=0, first_name="terminal")
 """The terminal's one pitcher; Telegram never uses id 0."""
@@ -84,12 +85,18 @@ async def run_console(
     person: Person = CONSOLE_PERSON,
 ) -> None:
     """Chat until end of input or /quit; starts with /start like a new Telegram chat."""
-    write("pitchbot terminal chat: type your answers, a number to press a button, /quit to stop.")
-    buttons = show(catalog, await conversations.handle(person, Command("start")), write)
-    while (line := await read()) is not None:
-        if line.strip().lower() in QUIT:
-            break
-        response = await conversations.handle(person, event_of_line(line, buttons))
-        shown = show(catalog, response, write)
-        if response.replies:  # numbers always mean the buttons last shown
-            buttons = shown
+    first = await conversations.handle(person, Command("start"))
+    write(catalog.render_plain(first.language, text("console_banner")))
+    buttons = show(catalog, first, write)
+    language = first.language
+    try:
+        while (line := await read()) is not None:
+            if line.strip().lower() in QUIT:
+                break
+            response = await conversations.handle(person, event_of_line(line, buttons))
+            language = response.language
+            shown = show(catalog, response, write)
+            if response.replies:  # numbers always mean the buttons last shown
+                buttons = shown
+    finally:
+        write(catalog.render_plain(language, text("console_bye")))
