@@ -73,8 +73,7 @@ class StaffButtons:
                 if file is not None:
                     replies.append(cards.full(file, team.flow, language))
             case "rp":
-                name = cards.who(None, None) if user.first_name is None else user.first_name
-                replies.append(reply_prompt(pitch.reference or "", name))
+                replies.append(reply_prompt(pitch.reference or "", user.first_name))
             case "tk":
                 claim = await team.desk.claim(pitch_id, user.id)
                 assert claim is not None

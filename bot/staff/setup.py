@@ -21,8 +21,10 @@ def register_staff(application: Application, team: Team) -> None:  # type: ignor
     if team.staff_chat_id is not None:
         place = place | filters.Chat(team.staff_chat_id)
     commands, buttons = StaffCommands(team), StaffButtons(team)
+    # new messages only: editing "/note P-2026-0042 …" must not add a second note
+    fresh = place & filters.UpdateType.MESSAGE
     application.add_handler(
-        CommandHandler(STAFF_COMMANDS, commands.on_command, filters=place), STAFF_GROUP
+        CommandHandler(STAFF_COMMANDS, commands.on_command, filters=fresh), STAFF_GROUP
     )
     application.add_handler(
         CallbackQueryHandler(buttons.on_press, pattern=is_staff_data), STAFF_GROUP
