@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from telegram import CallbackQuery, Message, Update
+from telegram import CallbackQuery, Chat, Message, Update
 from telegram.ext import ContextTypes
 
 from bot.sending import answer_query, send_replies
@@ -107,7 +107,8 @@ class StaffButtons:
     async def on_reply(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """A staff member's reply to a marked message goes to that pitch's pitcher.
 
-        Not staff: left alone, so a pitcher's reply reaches the pitch conversation.
+        Not staff, or staff answering the team about a pitch of their own in their private
+        chat: left alone, so the pitcher's reply reaches the pitch conversation.
         """
         message, chat, user = update.message, update.effective_chat, update.effective_user
         if message is None or chat is None or user is None or message.text is None:
@@ -119,6 +120,8 @@ class StaffButtons:
             return
         file = await self.team.desk.file(reference=reference)
         if file is None:
+            return
+        if chat.type == Chat.PRIVATE and file.pitch.pitcher.telegram_user_id == user.id:
             return
         reply = await reply_to_pitcher(self.team, context.bot, file.pitch.id, message.text, user.id)
         await self.team.say(context.bot, chat, user, reply)

@@ -46,6 +46,8 @@ class TeamNotifier:
         self.staff_chat_id = staff_chat_id
         self.language = language
         self._reported: set[int] = set()
+        self._sending: set[int] = set()
+        """Pitches whose card is on its way (a rate limiter may hold it for minutes)."""
 
     def _report_once(self, pitch: Pitch, error: object) -> None:
         if pitch.id not in self._reported:
@@ -57,11 +59,28 @@ class TeamNotifier:
             )
 
     async def new_pitch(self, bot: Bot, pitch_id: int) -> bool:
-        """Post a new pitch's card to the staff chat; False when it has to wait."""
-        pitch = await self.desk.pitch(pitch_id)
-        if pitch is None or self.staff_chat_id is None:
+        """Post a new pitch's card to the staff chat; False when it has to wait.
+
+        A card already delivered, or on its way, is not sent again: the pitch's own
+        update and the retry job may both get to it.
+        """
+        if pitch_id in self._sending:
+            return True
+        self._sending.add(pitch_id)
+        try:
+            return await self._send_card(bot, pitch_id)
+        finally:
+            self._sending.discard(pitch_id)
+
+    async def _send_card(self, bot: Bot, pitch_id: int) -> bool:
+        file = await self.desk.file(pitch_id=pitch_id)
+        if file is None or self.staff_chat_id is None:
             return False
-        reply = cards.card(pitch, self.flow, self.language, {})
+        pitch = file.pitch
+        if pitch.staff_card_sent_at is not None:
+            return True
+        # a late card shows the pitch as it is now, taken by whom (by name) if so
+        reply = cards.card(pitch, self.flow, self.language, file.names)
         try:
             await send_replies(bot, self.catalog, self.staff_chat_id, self.language, [reply])
         except TelegramError as error:
@@ -75,6 +94,8 @@ class TeamNotifier:
         """Send cards that did not arrive; stop at the first failure (the chat is down)."""
         sent = 0
         for pitch in await self.desk.cards_to_send():
+            if pitch.id in self._sending:
+                continue  # its first try is still under way
             if not await self.new_pitch(bot, pitch.id):
                 break
             sent += 1

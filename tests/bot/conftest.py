@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -12,10 +13,11 @@ from telegram.ext import Application
 from bot.app import build_application
 from bot.conversation import Conversations
 from bot.settings import Settings
+from bot.staff.access import StaffGate
 from dialogs.catalog import Catalog
 from dialogs.flow import load_flow
 from storage.database import Database
-from tests.support.telegram import PrivateChat, RecordingRequest
+from tests.support.telegram import GroupChat, PrivateChat, RecordingRequest, Sent
 
 TOKEN = "123456:TEST-TOKEN-never-logged"
 
@@ -67,3 +69,119 @@ async def harness(database: Database, clock: FrozenClock) -> AsyncIterator[BotHa
 
 
 RebuildApp = Callable[[], BotHarness]
+
+
+# --- the team's side: staff ids, a staff group, a membership clock -------------------------
+
+STAFF_CHAT = -100777
+"""The staff supergroup."""
+OLGA = 7001
+"""Staff by configuration (PITCHBOT_STAFF_IDS)."""
+PIETER = 7002
+"""Staff because he is a member of the staff group."""
+STRANGER = 9009
+"""Neither: a curious member of the public."""
+
+
+class FakeMonotonic:
+    """The staff gate's clock (seconds), moved by hand."""
+
+    def __init__(self) -> None:
+        self.now = 1_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+def team_settings() -> Settings:
+    return Settings(  # type: ignore[call-arg]
+        _env_file=None,
+        TELEGRAM_BOT_TOKEN=TOKEN,
+        staff_ids=frozenset({OLGA}),
+        staff_chat_id=STAFF_CHAT,
+    )
+
+
+def make_team_app(
+    database: Database,
+    clock: FrozenClock,
+    monotonic: FakeMonotonic,
+    *,
+    rate_limit: bool = False,
+) -> tuple[Application, RecordingRequest, StaffGate]:  # type: ignore[type-arg]
+    """The bot with a team: OLGA by id, the staff group's members, a gate on ``monotonic``."""
+    settings = team_settings()
+    request = RecordingRequest()
+    request.members[(STAFF_CHAT, PIETER)] = "member"
+    gate = StaffGate(settings.staff_ids, settings.staff_chat_id, clock=monotonic)
+    conversations = Conversations(database, load_flow(), clock=clock)
+    app = build_application(
+        settings, conversations, Catalog.load(), request=request, gate=gate, rate_limit=rate_limit
+    )
+    return app, request, gate
+
+
+@dataclass
+class TeamHarness:
+    """The bot as the team and its pitchers meet it."""
+
+    app: Application  # type: ignore[type-arg]
+    request: RecordingRequest
+    database: Database
+    clock: FrozenClock
+    monotonic: FakeMonotonic
+    gate: StaffGate
+
+    def pitcher(
+        self, user_id: int = 1001, first_name: str = "Anna", language_code: str = "nl"
+    ) -> PrivateChat:
+        return PrivateChat(
+            self.app, self.request, user_id, first_name, language_code, username=None
+        )
+
+    def private(
+        self, user_id: int, first_name: str, username: str | None = None, language_code: str = "nl"
+    ) -> PrivateChat:
+        """A staff member (or anyone) in a private chat with the bot."""
+        return PrivateChat(
+            self.app, self.request, user_id, first_name, language_code, username=username
+        )
+
+    def in_group(self, user_id: int, first_name: str, username: str | None = None) -> GroupChat:
+        """Someone writing in the staff group."""
+        return GroupChat(self.app, self.request, STAFF_CHAT, user_id, first_name, "nl", username)
+
+    def olga(self) -> PrivateChat:
+        return self.private(OLGA, "Olga", "olga")
+
+    def pieter(self) -> PrivateChat:
+        return self.private(PIETER, "Pieter", "pieter")
+
+    def stranger(self, language_code: str = "nl") -> PrivateChat:
+        return self.private(STRANGER, "Sam", "sam", language_code)
+
+    def group_messages(self, since: int = 0) -> list[Sent]:
+        return self.request.messages_to(STAFF_CHAT, since)
+
+
+@pytest.fixture
+def monotonic() -> FakeMonotonic:
+    return FakeMonotonic()
+
+
+@pytest.fixture
+async def team(
+    database: Database,
+    clock: FrozenClock,
+    monotonic: FakeMonotonic,
+    caplog: pytest.LogCaptureFixture,
+) -> AsyncIterator[TeamHarness]:
+    """The bot with a team; a test fails if any update crashed on the way."""
+    app, request, gate = make_team_app(database, clock, monotonic)
+    async with app:
+        yield TeamHarness(app, request, database, clock, monotonic, gate)
+    crashes = [r for r in caplog.get_records("call") if r.levelno >= logging.ERROR]
+    assert not crashes, [(r.getMessage(), r.exc_text) for r in crashes]

@@ -81,10 +81,13 @@ async def test_no_status_change_to_draft_unknown_or_from_a_draft(database: Datab
 async def test_two_staff_taking_a_pitch_at_once_one_wins(database: Database) -> None:
     pitch_id = await _one_new_pitch(database)
 
+    both_read = asyncio.Barrier(2)
+
     async def take(staff_id: int) -> tuple[int | None, int | None]:
         async with database.sessions() as session, session.begin():
             pitch = await get_pitch(session, pitch_id)  # as the bot does: a copy in memory
             assert pitch is not None and pitch.assignee_id is None
+            await both_read.wait()  # at once: neither has claimed when the other reads
             holder = await claim(session, pitch_id, staff_id, now=LATER)
             return holder, pitch.assignee_id
 

@@ -6,9 +6,12 @@ API call the bot makes is recorded as ``(method, params)`` and answered like Tel
 
 from __future__ import annotations
 
+import asyncio
 import copy
+import html
 import itertools
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -46,12 +49,79 @@ def chat_dict(chat_id: int, first_name: str = "Anna") -> dict[str, Any]:
     return {"id": chat_id, "type": "supergroup", "title": "Team"}
 
 
+_TAG = re.compile(r"<[^>]+>")
+
+
+def plain(markup: str) -> str:
+    """What Telegram keeps of an HTML message as its ``text``: tags gone, entities decoded."""
+    return html.unescape(_TAG.sub("", markup))
+
+
+_CAN_ADMINISTER = (
+    "can_manage_chat",
+    "can_delete_messages",
+    "can_manage_video_chats",
+    "can_restrict_members",
+    "can_promote_members",
+    "can_change_info",
+    "can_invite_users",
+    "can_post_stories",
+    "can_edit_stories",
+    "can_delete_stories",
+)
+_CAN_WHEN_RESTRICTED = (
+    "can_send_messages",
+    "can_send_audios",
+    "can_send_documents",
+    "can_send_photos",
+    "can_send_videos",
+    "can_send_video_notes",
+    "can_send_voice_notes",
+    "can_send_polls",
+    "can_send_other_messages",
+    "can_add_web_page_previews",
+    "can_change_info",
+    "can_invite_users",
+    "can_pin_messages",
+    "can_manage_topics",
+    "can_edit_tag",
+    "can_react_to_messages",
+)
+
+
+def chat_member(user_id: int, status: str, is_member: bool = True) -> dict[str, Any]:
+    """A ChatMember as getChatMember answers it, with every field its status requires."""
+    member: dict[str, Any] = {
+        "status": status,
+        "user": {"id": user_id, "is_bot": False, "first_name": f"User {user_id}"},
+    }
+    if status == "creator":
+        member["is_anonymous"] = False
+    elif status == "administrator":
+        member.update(can_be_edited=False, is_anonymous=False)
+        member.update(dict.fromkeys(_CAN_ADMINISTER, True))
+    elif status == "restricted":
+        member.update(dict.fromkeys(_CAN_WHEN_RESTRICTED, False))
+        member.update(is_member=is_member, until_date=0)
+    elif status == "kicked":
+        member["until_date"] = 0
+    return member
+
+
 class RecordingRequest(BaseRequest):
     """Answers the Bot API methods pitchbot uses and records every call."""
 
     def __init__(self) -> None:
         self.calls: list[tuple[str, dict[str, Any]]] = []
+        self.results: list[Any] = []
+        """What Telegram answered to each call, in the order of ``calls`` (None: an error)."""
         self.failures: dict[str, list[tuple[int, str]]] = {}
+        self.chat_failures: dict[tuple[str, int], list[tuple[int, str]]] = {}
+        self.members: dict[tuple[int, int], str] = {}
+        self.held: dict[int, asyncio.Event] = {}
+        self.in_wait: dict[int, int] = {}
+        """getChatMember's answer per (chat id, user id): "member", "administrator",
+        "creator", "restricted" (still a member), "left" (the default) or "kicked"."""
 
     async def initialize(self) -> None:
         pass
@@ -67,6 +137,30 @@ class RecordingRequest(BaseRequest):
         """The next call of ``method`` answers with this Bot API error."""
         self.failures.setdefault(method, []).append((code, description))
 
+    def fail_chat(
+        self,
+        chat_id: int,
+        code: int,
+        description: str,
+        times: int = 1,
+        method: str = "sendMessage",
+    ) -> None:
+        """The next ``times`` calls of ``method`` to ``chat_id`` fail; other chats work."""
+        self.chat_failures.setdefault((method, chat_id), []).extend([(code, description)] * times)
+
+    def hold(self, chat_id: int) -> asyncio.Event:
+        """Messages to ``chat_id`` wait (a slow network, a rate limiter's queue) until the
+        returned event is set; ``waiting`` tells how many are waiting."""
+        return self.held.setdefault(chat_id, asyncio.Event())
+
+    def waiting(self, chat_id: int) -> int:
+        """How many calls to ``chat_id`` wait for it to be released."""
+        return self.in_wait.get(chat_id, 0)
+
+    def heal_chat(self, chat_id: int, method: str = "sendMessage") -> None:
+        """``chat_id`` accepts ``method`` again."""
+        self.chat_failures.pop((method, chat_id), None)
+
     async def do_request(
         self,
         url: str,
@@ -79,12 +173,24 @@ class RecordingRequest(BaseRequest):
     ) -> tuple[int, bytes]:
         name = url.rsplit("/", 1)[-1]
         params = dict(request_data.parameters) if request_data else {}
+        index = len(self.calls)
         self.calls.append((name, params))
-        if self.failures.get(name):
-            code, description = self.failures[name].pop(0)
+        self.results.append(None)
+        chat_id = _chat_id(params)
+        held = self.held.get(chat_id) if chat_id is not None else None
+        if held is not None and chat_id is not None and not held.is_set():
+            self.in_wait[chat_id] = self.in_wait.get(chat_id, 0) + 1
+            await held.wait()
+            self.in_wait[chat_id] -= 1
+        chat_failures = self.chat_failures.get((name, chat_id)) if chat_id is not None else None
+        failures = chat_failures or self.failures.get(name)
+        if failures:
+            code, description = failures.pop(0)
             body = {"ok": False, "error_code": code, "description": description}
             return code, json.dumps(body).encode()
-        return 200, json.dumps({"ok": True, "result": self._result(name, params)}).encode()
+        result = self._result(name, params)
+        self.results[index] = result
+        return 200, json.dumps({"ok": True, "result": result}).encode()
 
     def _result(self, name: str, params: dict[str, Any]) -> Any:
         if name == "getMe":
@@ -98,13 +204,40 @@ class RecordingRequest(BaseRequest):
                 "from": BOT_USER,
                 "text": params.get("text", ""),
             }
-            if "reply_markup" in params:
-                message["reply_markup"] = params["reply_markup"]
+            markup = _markup(params)
+            if isinstance(markup, dict) and "inline_keyboard" in markup:
+                message["reply_markup"] = markup  # a message keeps only inline keyboards
             return message
+        if name == "getChatMember":
+            key = (int(params["chat_id"]), int(params["user_id"]))
+            return chat_member(key[1], self.members.get(key, "left"))
         return True
 
     def sent(self, method: str = "sendMessage") -> list[dict[str, Any]]:
         return [params for name, params in self.calls if name == method]
+
+    def shown(self, since: int = 0) -> list[Sent]:
+        """Messages sent or edited (successfully) from call number ``since`` on."""
+        return [
+            _sent(params, name, result)
+            for (name, params), result in zip(self.calls[since:], self.results[since:], strict=True)
+            if name in ("sendMessage", "editMessageText") and result is not None
+        ]
+
+    def messages_to(self, chat_id: int, since: int = 0) -> list[Sent]:
+        """What ``chat_id`` was sent or shown (successfully) from call number ``since`` on."""
+        return [s for s in self.shown(since) if s.chat_id == chat_id]
+
+    def asked(self, method: str) -> int:
+        """How often ``method`` was called."""
+        return sum(1 for name, _ in self.calls if name == method)
+
+
+def _chat_id(params: dict[str, Any]) -> int | None:
+    try:
+        return int(params["chat_id"])
+    except (KeyError, TypeError, ValueError):
+        return None
 
 
 @dataclass
@@ -118,6 +251,12 @@ class Sent:
     """sendMessage for a new message, editMessageText when a shown message changed."""
     params: dict[str, Any] = field(default_factory=dict)
     """The Bot API parameters as sent."""
+    message_id: int | None = None
+    """The message's id, as Telegram answered (None when the call failed)."""
+
+    @property
+    def chat_id(self) -> int | None:
+        return _chat_id(self.params)
 
     def data(self, label_part: str) -> str:
         """Callback data of the button whose label contains ``label_part``."""
@@ -135,13 +274,17 @@ class Sent:
         return matches[0]
 
 
-def _sent(params: dict[str, Any], method: str = "sendMessage") -> Sent:
+def _markup(params: dict[str, Any]) -> Any:
     markup = params.get("reply_markup") or {}
-    if isinstance(markup, str):
-        markup = json.loads(markup)
+    return json.loads(markup) if isinstance(markup, str) else markup
+
+
+def _sent(params: dict[str, Any], method: str = "sendMessage", result: Any = None) -> Sent:
+    markup = _markup(params)
     rows = markup.get("inline_keyboard", []) if isinstance(markup, dict) else []
     buttons = [(b["text"], b.get("callback_data", "")) for row in rows for b in row]
-    return Sent(str(params.get("text", "")), buttons, method, params)
+    message_id = result.get("message_id") if isinstance(result, dict) else None
+    return Sent(str(params.get("text", "")), buttons, method, params, message_id)
 
 
 class PrivateChat:
@@ -155,12 +298,15 @@ class PrivateChat:
         first_name: str = "Anna",
         language_code: str | None = "nl",
         chat_id: int | None = None,
+        username: str | None = None,
     ) -> None:
         self.app = app
         self.request = request
-        self.user = {"id": user_id, "is_bot": False, "first_name": first_name}
+        self.user: dict[str, Any] = {"id": user_id, "is_bot": False, "first_name": first_name}
         if language_code:
             self.user["language_code"] = language_code
+        if username:
+            self.user["username"] = username
         self.chat = chat_dict(chat_id if chat_id is not None else user_id, first_name)
         self.last_message_id = 0
         self.keyboard: Sent | None = None
@@ -173,8 +319,13 @@ class PrivateChat:
         self.last_update = copy.deepcopy(payload)
         await self.app.process_update(Update.de_json(payload, self.app.bot))
         new = self.request.calls[before:]
-        sent = [_sent(p, name) for name, p in new if name in ("sendMessage", "editMessageText")]
-        self.keyboard = next((s for s in reversed(sent) if s.buttons), self.keyboard)
+        sent = [
+            _sent(p, name, result)
+            for (name, p), result in zip(new, self.request.results[before:], strict=True)
+            if name in ("sendMessage", "editMessageText")
+        ]
+        here = [s for s in sent if s.chat_id in (None, self.chat["id"])]
+        self.keyboard = next((s for s in reversed(here) if s.buttons), self.keyboard)
         return sent
 
     async def redeliver(self) -> list[Sent]:
@@ -203,6 +354,18 @@ class PrivateChat:
     async def send_raw(self, update_id: int | None = None, **fields: Any) -> list[Sent]:
         return await self._process({"message": self.message(**fields)}, update_id)
 
+    async def reply(self, to: Sent, text: str) -> list[Sent]:
+        """Telegram's "reply" on the bot message ``to``, in this chat."""
+        assert to.message_id is not None, "that message never arrived"
+        original = {
+            "message_id": to.message_id,
+            "date": NOW,
+            "chat": self.chat,
+            "from": BOT_USER,
+            "text": plain(to.text),
+        }
+        return await self._process({"message": self.message(text=text, reply_to_message=original)})
+
     async def edit(self, message_id: int, text: str) -> list[Sent]:
         """The person edits their earlier message ``message_id`` to read ``text``."""
         edited = {
@@ -213,6 +376,9 @@ class PrivateChat:
             "from": self.user,
             "text": text,
         }
+        if text.startswith("/"):
+            length = len(text.split()[0])
+            edited["entities"] = [{"type": "bot_command", "offset": 0, "length": length}]
         return await self._process({"edited_message": edited})
 
     async def tap(self, label_part: str) -> list[Sent]:
@@ -231,24 +397,58 @@ class PrivateChat:
         data: str,
         from_user: dict[str, Any] | None = None,
         update_id: int | None = None,
+        on: Sent | None = None,
     ) -> list[Sent]:
-        """Press a button with any callback data (also stale or forged ones)."""
+        """Press a button with any callback data (also stale or forged ones).
+
+        ``on`` is the bot message that shows the button (its text and keyboard come
+        along, as Telegram sends them); without it, a message with no keyboard.
+        """
+        message: dict[str, Any] = {
+            "message_id": next(_message_ids),
+            "date": NOW,
+            "chat": self.chat,
+            "from": BOT_USER,
+            "text": "…",
+        }
+        if on is not None:
+            assert on.message_id is not None, "that message never arrived"
+            message.update(message_id=on.message_id, text=plain(on.text) or "…")
+            if isinstance(_markup(on.params), dict) and _markup(on.params):
+                message["reply_markup"] = _markup(on.params)
         query = {
             "id": str(next(_update_ids)),
             "from": from_user or self.user,
             "chat_instance": "instance",
             "data": data,
-            "message": {
-                "message_id": next(_message_ids),
-                "date": NOW,
-                "chat": self.chat,
-                "from": BOT_USER,
-                "text": "…",
-            },
+            "message": message,
         }
         return await self._process({"callback_query": query}, update_id)
+
+    async def tap_on(self, message: Sent, label_part: str) -> list[Sent]:
+        """Press the button of ``message`` whose label contains ``label_part``."""
+        return await self.press(message.data(label_part), on=message)
 
     def toast(self) -> str | None:
         """Text of the last answerCallbackQuery, if any."""
         answers = self.request.sent("answerCallbackQuery")
         return answers[-1].get("text") if answers else None
+
+
+class GroupChat(PrivateChat):
+    """One member writing in a group (the staff supergroup): the chat is the group's."""
+
+    def __init__(
+        self,
+        app: Application,  # type: ignore[type-arg]
+        request: RecordingRequest,
+        chat_id: int,
+        user_id: int,
+        first_name: str,
+        language_code: str | None = "nl",
+        username: str | None = None,
+    ) -> None:
+        assert chat_id < 0, "group chat ids are negative"
+        super().__init__(
+            app, request, user_id, first_name, language_code, chat_id=chat_id, username=username
+        )

@@ -1,0 +1,96 @@
+"""What the staff scenarios share: pitches sent through the bot, cards, events on record."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+
+from bot.threads import find_reference
+from storage.database import Database
+from storage.models import Event, Pitch
+from tests.bot.conftest import STAFF_CHAT, TeamHarness
+from tests.bot.scenario import ANSWERS, answer_questions, consent, visible
+from tests.storage.staff_helpers import pitcher as stored_pitcher
+from tests.storage.staff_helpers import sent as stored_sent
+from tests.support.telegram import PrivateChat, Sent
+
+FULL: dict[str, dict[str, str]] = {
+    language: {**typed, "municipality": "Antwerpen"} for language, typed in ANSWERS.items()
+}
+"""Every typed answer, the municipality too (it is on the card)."""
+
+NEUTRAL = "Dit commando is voor het team."
+"""The one line a stranger gets, whatever they asked."""
+
+
+async def send_pitch(
+    chat: PrivateChat,
+    language: str = "nl",
+    answers: dict[str, str] | None = None,
+    *,
+    first: bool = True,
+) -> tuple[str, list[Sent]]:
+    """A pitcher answers every question and sends: the reference and what the bot sent."""
+    if first:
+        await consent(chat)
+    else:
+        await chat.send("/start")
+    await answer_questions(chat, language, answers=answers or FULL[language])
+    replies = await chat.tap("📨")
+    mine = [r for r in replies if r.chat_id == chat.chat["id"]]
+    reference = next((find_reference(r.text) for r in mine if find_reference(r.text)), None)
+    assert reference is not None, [r.text for r in mine]
+    return reference, replies
+
+
+def cards(team: TeamHarness, reference: str, since: int = 0) -> list[Sent]:
+    """Pitch cards (new messages, not edits) that reached the staff group about ``reference``."""
+    return [
+        m
+        for m in team.group_messages(since)
+        if m.method == "sendMessage" and f"📬 {reference}" in visible(m.text)
+    ]
+
+
+def only(messages: list[Sent], chat_id: int) -> list[Sent]:
+    return [m for m in messages if m.chat_id == chat_id]
+
+
+def in_group(messages: list[Sent]) -> list[Sent]:
+    return only(messages, STAFF_CHAT)
+
+
+def texts(messages: list[Sent]) -> list[str]:
+    return [visible(m.text) for m in messages]
+
+
+async def pitch_row(database: Database, reference: str) -> Pitch:
+    async with database.sessions() as session:
+        query = select(Pitch).where(Pitch.reference == reference)
+        return (await session.execute(query)).scalar_one()
+
+
+async def events_of(database: Database, reference: str) -> list[tuple[str, int | None, Any]]:
+    """(kind, actor, payload) of every event of the pitch, oldest first."""
+    async with database.sessions() as session:
+        query = (
+            select(Event.kind, Event.actor_id, Event.payload)
+            .join(Pitch, Pitch.id == Event.pitch_id)
+            .where(Pitch.reference == reference)
+            .order_by(Event.at, Event.id)
+        )
+        return [tuple(row) for row in (await session.execute(query)).all()]
+
+
+async def stored_pitches(database: Database, count: int, since: datetime) -> list[Pitch]:
+    """``count`` sent pitches of one pitcher, an hour apart from ``since`` (no Telegram)."""
+    async with database.sessions() as session, session.begin():
+        owner = await stored_pitcher(session, user_id=4242, name="Ines")
+        pitches = []
+        for number in range(count):
+            answers = {"idea": f"Idee nummer {number + 1:02d} voor de buurt"}
+            at = since + timedelta(hours=number)
+            pitches.append(await stored_sent(session, owner, at, answers))
+        return pitches

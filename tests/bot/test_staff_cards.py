@@ -1,0 +1,279 @@
+"""A pitch is sent: its card reaches the staff group, now or as soon as the group takes it."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from datetime import timedelta
+
+import pytest
+from telegram.ext import AIORateLimiter, Job
+
+from bot.staff.notify import RETRY_SECONDS, TeamNotifier
+from storage.database import Database
+from tests.bot.conftest import (
+    STAFF_CHAT,
+    FakeMonotonic,
+    FrozenClock,
+    TeamHarness,
+    make_app,
+    make_team_app,
+)
+from tests.bot.scenario import FLOW, answer_questions, consent, telegram_length, visible
+from tests.bot.staff_scenario import FULL, cards, in_group, pitch_row, send_pitch
+
+ANNA = 1001
+KICKED = "Forbidden: bot was kicked from the supergroup chat"
+
+
+def card_labels() -> dict[str, str]:
+    return {q.key: q.texts["nl"].label for q in FLOW.questions}
+
+
+async def test_a_sent_pitch_arrives_as_a_card_in_the_staff_group(team: TeamHarness) -> None:
+    anna = team.pitcher()
+
+    reference, replies = await send_pitch(anna)
+
+    assert reference == "P-2026-0001"
+    assert [r.chat_id for r in replies] == [ANNA, STAFF_CHAT], "her thanks, then the card"
+    card = replies[-1]
+    shown = visible(card.text)
+    labels = card_labels()
+    assert shown.startswith("📬 P-2026-0001 · 🆕 nieuw · 🙋 nog niemand")
+    for key, value in [
+        ("idea", FULL["nl"]["idea"]),
+        ("challenge", FULL["nl"]["challenge"]),
+        ("stage", "We zijn aan het testen"),
+        ("scope", "Gemeente of stad"),
+        ("municipality", "Antwerpen"),
+        ("support", "Samen doordenken"),
+    ]:
+        assert labels[key] in shown and value in shown, key
+    for key in ("dream", "change", "solution", "connect"):
+        assert FULL["nl"][key] not in shown, f"{key} is for the full pitch only"
+    pitch = await pitch_row(team.database, reference)
+    assert card.buttons == [
+        ("🙋 Ik neem het op", f"tk:{pitch.id}"),
+        ("🔎 In behandeling", f"st:{pitch.id}:in_review"),
+        ("💬 Antwoorden", f"rp:{pitch.id}"),
+        ("📄 Alles tonen", f"sh:{pitch.id}"),
+    ]
+    assert pitch.staff_card_sent_at == team.clock.now
+
+
+@pytest.mark.parametrize("contact", ["anna@voorbeeld.be", "0470 12 34 56"], ids=["e-mail", "phone"])
+async def test_the_card_in_the_group_shows_no_contact_details(
+    team: TeamHarness, contact: str
+) -> None:
+    anna = team.private(ANNA, "Annabel", username="annabel_p")
+
+    reference, _ = await send_pitch(anna, answers={**FULL["nl"], "contact": contact})
+
+    card = visible(cards(team, reference)[0].text)
+    for personal in ("Anna Peeters", contact, "Annabel", "annabel_p", str(ANNA)):
+        assert personal not in card
+    assert "Contact" not in card and "Je naam" not in card
+
+
+async def test_what_the_pitcher_typed_is_escaped_on_the_card(team: TeamHarness) -> None:
+    idea = "Een <b>frigo</b> & <a href='x'>deelkast</a> voor iedereen in de buurt"
+    reference, _ = await send_pitch(team.pitcher(), answers={**FULL["nl"], "idea": idea})
+
+    card = cards(team, reference)[0]
+
+    assert "Een &lt;b&gt;frigo&lt;/b&gt; &amp; &lt;a href='x'&gt;deelkast&lt;/a&gt;" in card.text
+    assert idea in visible(card.text), "staff read exactly what was typed"
+
+
+async def test_a_long_pitch_is_split_under_telegrams_limit(team: TeamHarness) -> None:
+    long = {
+        key: (FULL["nl"][key] + " & " + "x" * 2000)[: q.max_length]
+        for q in FLOW.questions
+        if (key := q.key) in FULL["nl"] and q.max_length and key not in ("contact",)
+    }
+    reference, replies = await send_pitch(team.pitcher(), answers={**FULL["nl"], **long})
+    assert all(telegram_length(m.text) <= 4096 for m in in_group(replies))
+
+    shown = await team.olga().send(f"/pitch {reference}")
+
+    assert len(shown) > 1, "too long for one message"
+    assert all(telegram_length(m.text) <= 4096 for m in shown)
+    assert [bool(m.buttons) for m in shown] == [False] * (len(shown) - 1) + [True]
+    assert "&amp;" in "".join(m.text for m in shown)
+
+
+def retry_job(team: TeamHarness) -> Job:  # type: ignore[type-arg]
+    """The repeating job that sends cards the group did not take."""
+    assert team.app.job_queue is not None
+    jobs = [j for j in team.app.job_queue.jobs() if j.name == "retry_job"]
+    assert len(jobs) == 1
+    return jobs[0]
+
+
+def notifier(team: TeamHarness) -> TeamNotifier:
+    """The team's notifier, as the retry job holds it."""
+    found = getattr(retry_job(team).callback, "__self__", None)
+    assert isinstance(found, TeamNotifier)
+    return found
+
+
+@pytest.mark.parametrize(
+    ("code", "description"),
+    [
+        (403, KICKED),
+        (400, "Bad Request: chat not found"),
+        (429, "Too Many Requests: retry after 30"),
+    ],
+    ids=["kicked", "chat-gone", "flood"],
+)
+async def test_an_unreachable_staff_group_delays_the_card_but_loses_no_pitch(
+    team: TeamHarness, caplog: pytest.LogCaptureFixture, code: int, description: str
+) -> None:
+    caplog.set_level(logging.INFO)
+    team.request.fail_chat(STAFF_CHAT, code, description, times=100)
+    anna = team.pitcher()
+
+    reference, replies = await send_pitch(anna)
+
+    assert replies[0].chat_id == ANNA and reference in replies[0].text, "she has her reference"
+    pitch = await pitch_row(team.database, reference)
+    assert pitch.status == "new" and pitch.staff_card_sent_at is None
+    job = retry_job(team)
+    for _ in range(3):  # the job comes by while the group is still unreachable
+        team.clock.now += timedelta(seconds=RETRY_SECONDS)
+        await job.run(team.app)
+    reports = [r for r in caplog.records if r.name == "bot.staff.notify"]
+    assert len(reports) == 1, [r.getMessage() for r in reports]
+    assert reports[0].levelno == logging.WARNING and reference in reports[0].getMessage()
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR], "nothing crashed"
+
+    listed = await team.olga().send("/new")
+    assert reference in listed[0].text, "/new always shows it"
+    assert cards(team, reference) == []
+
+    team.request.heal_chat(STAFF_CHAT)
+    await job.run(team.app)
+    await job.run(team.app)
+
+    assert len(cards(team, reference)) == 1, "delivered once, not again"
+    pitch = await pitch_row(team.database, reference)
+    assert pitch.staff_card_sent_at == team.clock.now
+
+
+async def test_waiting_cards_go_out_oldest_first_once_the_group_is_back(
+    team: TeamHarness, caplog: pytest.LogCaptureFixture
+) -> None:
+    team.request.fail_chat(STAFF_CHAT, 403, KICKED, times=100)
+    first, _ = await send_pitch(team.pitcher())
+    team.clock.now += timedelta(minutes=5)
+    second, _ = await send_pitch(team.pitcher(1002, "Bram"))
+    reports = [r.getMessage() for r in caplog.records if r.name == "bot.staff.notify"]
+    assert len(reports) == 2 and first in reports[0] and second in reports[1]
+    team.request.heal_chat(STAFF_CHAT)
+    before = len(team.request.calls)
+
+    sent = await notifier(team).retry_cards(team.app.bot)
+
+    assert sent == 2
+    titles = [visible(m.text).split(" · ")[0] for m in team.group_messages(before)]
+    assert titles == [f"📬 {first}", f"📬 {second}"]
+    third, replies = await send_pitch(team.pitcher(1003, "Chris"))
+    assert len(in_group(replies)) == 1, "a pitch sent now arrives at once"
+    assert [len(cards(team, ref)) for ref in (first, second, third)] == [1, 1, 1]
+
+
+async def test_a_card_that_fails_once_is_reported_again_only_after_it_arrived(
+    team: TeamHarness, caplog: pytest.LogCaptureFixture
+) -> None:
+    team.request.fail_chat(STAFF_CHAT, 403, KICKED, times=1)
+    reference, _ = await send_pitch(team.pitcher())
+    await retry_job(team).run(team.app)
+
+    assert len(cards(team, reference)) == 1
+    assert len([r for r in caplog.records if r.name == "bot.staff.notify"]) == 1
+
+
+async def test_outgoing_messages_go_through_the_rate_limiter(
+    database: Database, clock: FrozenClock
+) -> None:
+    monotonic = FakeMonotonic()
+    app, request, gate = make_team_app(database, clock, monotonic, rate_limit=True)
+    assert isinstance(app.bot.rate_limiter, AIORateLimiter)
+    async with app:
+        limited = TeamHarness(app, request, database, clock, monotonic, gate)
+        _, replies = await send_pitch(limited.pitcher())
+    assert len(in_group(replies)) == 1, "the card went out through the limiter"
+
+    quiet, _, _ = make_team_app(database, clock, monotonic, rate_limit=False)
+    assert quiet.bot.rate_limiter is None
+    default, _ = make_app(database, clock)
+    assert isinstance(default.bot.rate_limiter, AIORateLimiter), "on unless a test says not"
+
+
+async def until(condition: Callable[[], bool], what: str) -> None:
+    """Let the other tasks run until ``condition`` holds (a few hundred turns at most)."""
+    for _ in range(500):
+        if condition():
+            return
+        await asyncio.sleep(0.001)
+    raise AssertionError(f"never happened: {what}")
+
+
+async def test_a_card_still_on_its_way_is_not_sent_again_by_the_retry_job(
+    team: TeamHarness,
+) -> None:
+    anna = team.pitcher()
+    await consent(anna)
+    await answer_questions(anna, answers=FULL["nl"])
+    release = team.request.hold(STAFF_CHAT)  # a burst: the card waits in the rate limiter
+    sending = asyncio.create_task(anna.tap("📨"))
+    await until(lambda: team.request.waiting(STAFF_CHAT) == 1, "the card is on its way")
+
+    retrying = asyncio.create_task(retry_job(team).run(team.app))
+    await asyncio.sleep(0.05)
+    release.set()
+    await asyncio.gather(sending, retrying)
+
+    assert len(cards(team, "P-2026-0001")) == 1, "one card, not two"
+
+
+async def test_a_card_the_retry_job_delivered_is_not_sent_again_by_the_pitch(
+    team: TeamHarness,
+) -> None:
+    anna = team.pitcher()
+    await consent(anna)
+    await answer_questions(anna, answers=FULL["nl"])
+    release = team.request.hold(ANNA)  # her thanks are slow to go out
+    sending = asyncio.create_task(anna.tap("📨"))
+    await until(lambda: team.request.waiting(ANNA) == 1, "the pitch is stored")
+
+    await retry_job(team).run(team.app)  # the job comes by in between
+    assert len(cards(team, "P-2026-0001")) == 1
+    release.set()
+    await sending
+
+    assert len(cards(team, "P-2026-0001")) == 1, "one card, not two"
+
+
+async def test_a_late_card_shows_who_took_the_pitch_in_the_meantime(team: TeamHarness) -> None:
+    team.request.fail_chat(STAFF_CHAT, 403, KICKED, times=5)
+    reference, _ = await send_pitch(team.pitcher())
+    await team.olga().send(f"/assign {reference} me")  # found through /new meanwhile
+    await team.olga().send(f"/status {reference} in_review")
+    team.request.heal_chat(STAFF_CHAT)
+
+    await retry_job(team).run(team.app)
+
+    card = visible(cards(team, reference)[0].text)
+    assert card.startswith(f"📬 {reference} · 🔎 in behandeling · 🙋 Olga")
+
+
+async def test_a_staff_name_on_a_card_is_escaped(team: TeamHarness) -> None:
+    reference, _ = await send_pitch(team.pitcher())
+    odd = team.in_group(7001, "<Olga & co>")
+
+    replies = await odd.tap_on(cards(team, reference)[0], "neem het op")
+
+    assert "🙋 &lt;Olga &amp; co&gt;" in replies[0].text

@@ -1,0 +1,362 @@
+"""The thread between the team and a pitcher: messages both ways, and news of the pitch."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+
+from tests.bot.conftest import OLGA, PIETER, TeamHarness
+from tests.bot.scenario import ANSWERS, draft_answers, prompt_of, snapshot, visible
+from tests.bot.staff_scenario import (
+    FULL,
+    cards,
+    events_of,
+    in_group,
+    only,
+    pitch_row,
+    send_pitch,
+    texts,
+)
+
+ANNA = 1001
+BLOCKED = "Forbidden: bot was blocked by the user"
+
+
+async def test_a_reply_command_reaches_the_pitcher_marked_as_from_the_team(
+    team: TeamHarness,
+) -> None:
+    reference, _ = await send_pitch(team.pitcher())
+    olga = team.olga()
+
+    replies = await olga.send(f"/reply {reference} Dag Anna, <wanneer> past een gesprek & waar?")
+
+    to_anna, to_olga = only(replies, ANNA), only(replies, OLGA)
+    assert len(to_anna) == 1
+    assert visible(to_anna[0].text) == (
+        f"↩️ 💬 Bericht van het team over je pitch {reference}:\n\n"
+        "Dag Anna, <wanneer> past een gesprek & waar?\n\n"
+        "Antwoorden? Gebruik ‘Beantwoorden’ op dit bericht, of typ gewoon hier."
+    )
+    assert "&lt;wanneer&gt;" in to_anna[0].text
+    assert texts(to_olga) == [f"💬 Afgeleverd bij de pitcher van {reference}."]
+    assert (await events_of(team.database, reference))[-1] == (
+        "message_out",
+        OLGA,
+        {"text": "Dag Anna, <wanneer> past een gesprek & waar?", "delivered": True},
+    )
+
+
+async def test_a_team_message_reaches_an_english_pitcher_in_english(team: TeamHarness) -> None:
+    anna = team.pitcher(language_code="en")
+    reference, _ = await send_pitch(anna, "en")
+
+    replies = await team.in_group(PIETER, "Pieter").send(f"/reply {reference} Hallo Anna!")
+
+    to_anna = only(replies, ANNA)
+    assert visible(to_anna[0].text).startswith(
+        f"↩️ 💬 Message from the team about your pitch {reference}:"
+    )
+    assert "Want to answer?" in to_anna[0].text
+    assert texts(in_group(replies)) == [f"💬 Afgeleverd bij de pitcher van {reference}."]
+
+
+async def test_the_reply_button_and_answering_its_prompt_reach_the_pitcher(
+    team: TeamHarness,
+) -> None:
+    reference, _ = await send_pitch(team.pitcher())
+    card = cards(team, reference)[0]
+    pieter = team.in_group(PIETER, "Pieter")
+    prompt = (await pieter.tap_on(card, "Antwoorden"))[0]
+
+    replies = await pieter.reply(prompt, "Dag Anna, we lazen je idee graag!")
+
+    assert visible(only(replies, ANNA)[0].text).startswith(
+        f"↩️ 💬 Bericht van het team over je pitch {reference}:\n\nDag Anna, we lazen"
+    )
+    assert texts(in_group(replies)) == [f"💬 Afgeleverd bij de pitcher van {reference}."]
+    assert (await events_of(team.database, reference))[-1] == (
+        "message_out",
+        PIETER,
+        {"text": "Dag Anna, we lazen je idee graag!", "delivered": True},
+    )
+
+
+async def test_what_the_pitcher_writes_afterwards_reaches_the_staff_group(
+    team: TeamHarness,
+) -> None:
+    anna = team.pitcher()
+    reference, _ = await send_pitch(anna)
+
+    replies = await anna.send("Ik heb nog een vraag <over> de subsidies & de timing")
+
+    assert texts(only(replies, ANNA)) == [
+        f"📨 Doorgestuurd naar het team (over {reference}). Je krijgt hier antwoord. "
+        "Een nieuw idee pitchen? Typ /start."
+    ]
+    relayed = in_group(replies)
+    assert len(relayed) == 1
+    assert visible(relayed[0].text) == (
+        f"↩️ 💬 {reference} · Anna schrijft:\n\nIk heb nog een vraag <over> de subsidies & de timing"
+    )
+    assert "&lt;over&gt;" in relayed[0].text
+    pitch_id = int(relayed[0].data("Antwoorden").split(":")[1])
+    assert relayed[0].buttons == [
+        ("💬 Antwoorden", f"rp:{pitch_id}"),
+        ("📄 Alles tonen", f"sh:{pitch_id}"),
+    ]
+    assert (await events_of(team.database, reference))[-1] == (
+        "message_in",
+        None,
+        {"text": "Ik heb nog een vraag <over> de subsidies & de timing", "delivered": True},
+    )
+
+
+async def test_the_pitcher_can_answer_with_telegrams_reply_too(team: TeamHarness) -> None:
+    anna = team.pitcher(language_code="en")
+    reference, _ = await send_pitch(anna, "en")
+    message = only(await team.olga().send(f"/reply {reference} When can we meet?"), ANNA)[0]
+
+    replies = await anna.reply(message, "Tuesday works for me")
+
+    assert "Passed on to the team" in only(replies, ANNA)[0].text
+    assert visible(in_group(replies)[0].text) == (
+        f"↩️ 💬 {reference} · Anna schrijft:\n\nTuesday works for me"
+    )
+
+
+async def test_a_staff_reply_to_a_relayed_message_reaches_the_pitcher(team: TeamHarness) -> None:
+    anna = team.pitcher()
+    reference, _ = await send_pitch(anna)
+    relayed = in_group(await anna.send("Hebben jullie mijn pitch goed ontvangen?"))[0]
+    pieter = team.in_group(PIETER, "Pieter")
+
+    replies = await pieter.reply(relayed, "Ja hoor, we lezen hem deze week.")
+
+    assert "Ja hoor, we lezen hem deze week." in only(replies, ANNA)[0].text
+    assert texts(in_group(replies)) == [f"💬 Afgeleverd bij de pitcher van {reference}."]
+
+
+async def test_a_reply_to_the_team_mid_draft_goes_to_the_team_and_leaves_the_draft_alone(
+    team: TeamHarness,
+) -> None:
+    anna = team.pitcher()
+    reference, _ = await send_pitch(anna)
+    message = only(await team.olga().send(f"/reply {reference} Mag ik je bellen?"), ANNA)[0]
+    await anna.send("/start")  # a second idea
+    await anna.send("Een deelfietsenpunt bij het station voor de hele buurt")
+    draft_before = await draft_answers(team.database, ANNA)
+
+    replies = await anna.reply(message, "Ja, bel maar na vijf uur")
+
+    assert "Doorgestuurd naar het team" in only(replies, ANNA)[0].text
+    assert "Ja, bel maar na vijf uur" in in_group(replies)[0].text
+    assert await draft_answers(team.database, ANNA) == draft_before, "the draft is untouched"
+    assert (await events_of(team.database, reference))[-1][:2] == ("message_in", None)
+    carry_on = await anna.send(ANSWERS["nl"]["dream"])
+    assert prompt_of("challenge", "nl") in carry_on[-1].text, "and she carries on"
+
+
+async def test_typing_mid_draft_without_replying_is_an_answer_not_a_message(
+    team: TeamHarness,
+) -> None:
+    anna = team.pitcher()
+    reference, _ = await send_pitch(anna)
+    await anna.send("/start")
+
+    replies = await anna.send("Een deelfietsenpunt bij het station voor de hele buurt")
+
+    assert in_group(replies) == []
+    assert "message_in" not in [e[0] for e in await events_of(team.database, reference)]
+
+
+async def test_a_staff_reply_to_a_card_stays_in_the_group(team: TeamHarness) -> None:
+    reference, _ = await send_pitch(team.pitcher())
+    card = cards(team, reference)[0]
+    before = await snapshot(team.database)
+    calls = len(team.request.calls)
+
+    replies = await team.in_group(PIETER, "Pieter").reply(card, "Wie kent deze wijk?")
+
+    assert replies == []
+    assert team.request.shown(calls) == []
+    assert await snapshot(team.database) == before
+
+
+async def test_a_stranger_replying_with_someone_elses_reference_reaches_no_one(
+    team: TeamHarness,
+) -> None:
+    reference, _ = await send_pitch(team.pitcher())
+    message = only(await team.olga().send(f"/reply {reference} Mag ik je bellen?"), ANNA)[0]
+    bram = team.pitcher(1002, "Bram")
+    await send_pitch(bram)
+    before = await events_of(team.database, reference)
+
+    replies = await bram.reply(message, "Ik ben Anna niet, maar hallo")
+
+    assert await events_of(team.database, reference) == before, "not in Anna's thread"
+    assert reference not in " ".join(texts(replies))
+
+
+async def test_a_pitcher_who_blocked_the_bot_cannot_be_reached_and_staff_are_told(
+    team: TeamHarness, caplog: pytest.LogCaptureFixture
+) -> None:
+    reference, _ = await send_pitch(team.pitcher())
+    team.request.fail_chat(ANNA, 403, BLOCKED, times=10)
+    olga = team.olga()
+
+    replies = await olga.send(f"/reply {reference} Dag Anna, ben je er nog?")
+
+    assert texts(only(replies, OLGA)) == [
+        f"⚠️ Je bericht voor {reference} kon niet worden afgeleverd: de pitcher heeft de bot "
+        "geblokkeerd of het gesprek verwijderd. Het staat wel in de geschiedenis."
+    ]
+    assert (await events_of(team.database, reference))[-1] == (
+        "message_out",
+        OLGA,
+        {"text": "Dag Anna, ben je er nog?", "delivered": False},
+    )
+    full = visible((await olga.send(f"/pitch {reference}"))[-1].text)
+    assert "Olga → pitcher 💬 Dag Anna, ben je er nog? ⚠️ niet afgeleverd" in full
+
+    prompt = (await olga.tap_on(cards(team, reference)[0], "Antwoorden"))[0]
+    replies = await olga.reply(prompt, "Tweede poging")
+    assert "kon niet worden afgeleverd" in only(replies, OLGA)[0].text
+
+    replies = await olga.send(f"/status {reference} supported")
+    assert texts(only(replies, OLGA)) == [
+        f"✅ {reference}: 🆕 nieuw → 🌱 ondersteund\n\n"
+        f"⚠️ De pitcher van {reference} kon niet verwittigd worden (bot geblokkeerd?)."
+    ]
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR], "nothing crashed"
+
+
+async def test_a_status_button_tells_staff_when_the_pitcher_could_not_be_told(
+    team: TeamHarness,
+) -> None:
+    reference, _ = await send_pitch(team.pitcher())
+    olga = team.olga()
+    full = (await olga.send(f"/pitch {reference}"))[-1]
+    team.request.fail_chat(ANNA, 403, BLOCKED)
+
+    replies = await olga.tap_on(full, "in gesprek")
+
+    assert olga.toast() == f"✅ {reference}: 🆕 nieuw → 💬 in gesprek"
+    told = [r for r in only(replies, OLGA) if "kon niet verwittigd worden" in r.text]
+    assert len(told) == 1 and told[0].method == "sendMessage", "said plainly, not in a toast"
+    assert replies[-1].method == "editMessageText", "and the pitch is redrawn"
+    assert (await pitch_row(team.database, reference)).status == "in_conversation"
+
+
+NEWS = {
+    "in_conversation": "we'd like to talk with you about your pitch",
+    "supported": "We're supporting your idea",
+    "referred": "passed your pitch {reference} on to a partner",
+    "not_pursued": "We won't be taking it further ourselves",
+}
+MYPITCHES = {
+    "in_conversation": "we're talking it through with you",
+    "supported": "we're supporting your idea",
+    "referred": "referred to a partner",
+    "not_pursued": "we won't be taking it further",
+    "in_review": "our team is looking at your idea",
+    "archived": "archived",
+}
+
+
+@pytest.mark.parametrize("status", list(NEWS))
+async def test_the_pitcher_hears_of_a_decision_in_her_own_language(
+    team: TeamHarness, status: str
+) -> None:
+    anna = team.pitcher(language_code="en")
+    reference, _ = await send_pitch(anna, "en")
+
+    replies = await team.in_group(PIETER, "Pieter").send(f"/status {reference} {status}")
+
+    news = only(replies, ANNA)
+    assert len(news) == 1 and NEWS[status].format(reference=reference) in news[0].text
+    assert reference in news[0].text
+    assert in_group(replies)[0].text.startswith(f"✅ {reference}: 🆕 nieuw → "), "staff read nl"
+    mine = await anna.send("/mypitches")
+    assert f"{reference}</b> – {MYPITCHES[status]}" in mine[-1].text
+
+
+@pytest.mark.parametrize("status", ["in_review", "archived", "new"])
+async def test_the_pitcher_is_not_bothered_with_internal_steps(
+    team: TeamHarness, status: str
+) -> None:
+    anna = team.pitcher(language_code="en")
+    reference, _ = await send_pitch(anna, "en")
+    if status == "new":  # back to new, from a decision she did hear about
+        await team.olga().send(f"/status {reference} supported")
+
+    replies = await team.olga().send(f"/status {reference} {status}")
+
+    assert only(replies, ANNA) == []
+    mine = (await anna.send("/mypitches"))[-1].text
+    expected = MYPITCHES.get(status, "received, waiting for a first read")
+    assert f"{reference}</b> – {expected}" in mine
+
+
+async def test_the_status_button_tells_the_pitcher_too(team: TeamHarness) -> None:
+    reference, _ = await send_pitch(team.pitcher())
+    olga = team.olga()
+    full = (await olga.send(f"/pitch {reference}"))[-1]
+
+    replies = await olga.tap_on(full, "ondersteund")
+
+    assert "We ondersteunen je idee" in only(replies, ANNA)[0].text
+    assert olga.toast() == f"✅ {reference}: 🆕 nieuw → 🌱 ondersteund"
+
+
+async def test_a_staff_member_who_pitched_herself_answers_the_team_like_any_pitcher(
+    team: TeamHarness,
+) -> None:
+    olga = team.olga()  # trying the bot out with an idea of her own
+    reference, _ = await send_pitch(olga)
+    message = only(await team.pieter().send(f"/reply {reference} Dag Olga, leuk idee!"), OLGA)[0]
+
+    replies = await olga.reply(message, "Dank je, wanneer kunnen we praten?")
+
+    assert texts(only(replies, OLGA)) == [
+        f"📨 Doorgestuurd naar het team (over {reference}). Je krijgt hier antwoord. "
+        "Een nieuw idee pitchen? Typ /start."
+    ]
+    assert visible(in_group(replies)[0].text) == (
+        f"↩️ 💬 {reference} · Olga schrijft:\n\nDank je, wanneer kunnen we praten?"
+    )
+    assert (await events_of(team.database, reference))[-1] == (
+        "message_in",
+        None,
+        {"text": "Dank je, wanneer kunnen we praten?", "delivered": True},
+    )
+
+
+async def test_names_on_relayed_messages_are_escaped(team: TeamHarness) -> None:
+    bob = team.pitcher(1002, "<b>Bob</b> & co")
+    await send_pitch(bob)
+
+    relayed = in_group(await bob.send("hallo <i>team</i>"))[0]
+
+    assert "&lt;b&gt;Bob&lt;/b&gt; &amp; co schrijft" in relayed.text
+    assert "hallo &lt;i&gt;team&lt;/i&gt;" in relayed.text
+
+
+async def test_a_card_quoting_the_mark_the_pitcher_typed_still_stays_in_the_group(
+    team: TeamHarness,
+) -> None:
+    first, _ = await send_pitch(team.pitcher())
+    idea = f"↩️ Terug naar de buurt: een frigo, zoals {first} maar dan in Deurne"
+    bram = team.pitcher(1002, "Bram")
+    second, _ = await send_pitch(bram, answers={**FULL["nl"], "idea": idea})
+    pieter = team.in_group(PIETER, "Pieter")
+    listing = (await pieter.send("/new"))[0]
+    before = await snapshot(team.database)
+    calls = len(team.request.calls)
+
+    for message in (cards(team, second)[0], listing):
+        assert "↩️" in message.text
+        assert await pieter.reply(message, "Intern: kent iemand Deurne?") == []
+
+    assert team.request.shown(calls) == [], "nothing reached Anna or Bram"
+    assert await snapshot(team.database) == before
