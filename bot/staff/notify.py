@@ -109,10 +109,9 @@ class TeamNotifier:
         pitch = await self.desk.pitch(news.pitch_id)
         if pitch is None or self.staff_chat_id is None or news.message is None:
             return
-        name = pitch.pitcher.first_name or "–"
         reply = Reply(
             (
-                text("staff_relay", mark=REPLY_MARK, reference=pitch.reference or "", name=name),
+                text("staff_relay", mark=REPLY_MARK, reference=pitch.reference or ""),
                 text("staff_relay_text", text=news.message),
             ),
             (

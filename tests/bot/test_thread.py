@@ -97,7 +97,7 @@ async def test_what_the_pitcher_writes_afterwards_reaches_the_staff_group(
     relayed = in_group(replies)
     assert len(relayed) == 1
     assert visible(relayed[0].text) == (
-        f"↩️ 💬 {reference} · Anna schrijft:\n\nIk heb nog een vraag <over> de subsidies & de timing"
+        f"↩️ 💬 {reference} · de pitcher schrijft:\n\nIk heb nog een vraag <over> de subsidies & de timing"
     )
     assert "&lt;over&gt;" in relayed[0].text
     pitch_id = int(relayed[0].data("Antwoorden").split(":")[1])
@@ -121,7 +121,7 @@ async def test_the_pitcher_can_answer_with_telegrams_reply_too(team: TeamHarness
 
     assert "Passed on to the team" in only(replies, ANNA)[0].text
     assert visible(in_group(replies)[0].text) == (
-        f"↩️ 💬 {reference} · Anna schrijft:\n\nTuesday works for me"
+        f"↩️ 💬 {reference} · de pitcher schrijft:\n\nTuesday works for me"
     )
 
 
@@ -323,7 +323,7 @@ async def test_a_staff_member_who_pitched_herself_answers_the_team_like_any_pitc
         "Een nieuw idee pitchen? Typ /start."
     ]
     assert visible(in_group(replies)[0].text) == (
-        f"↩️ 💬 {reference} · Olga schrijft:\n\nDank je, wanneer kunnen we praten?"
+        f"↩️ 💬 {reference} · de pitcher schrijft:\n\nDank je, wanneer kunnen we praten?"
     )
     assert (await events_of(team.database, reference))[-1] == (
         "message_in",
@@ -332,13 +332,15 @@ async def test_a_staff_member_who_pitched_herself_answers_the_team_like_any_pitc
     )
 
 
-async def test_names_on_relayed_messages_are_escaped(team: TeamHarness) -> None:
+async def test_a_relayed_message_is_escaped_and_names_nobody_in_the_group(
+    team: TeamHarness,
+) -> None:
     bob = team.pitcher(1002, "<b>Bob</b> & co")
     await send_pitch(bob)
 
     relayed = in_group(await bob.send("hallo <i>team</i>"))[0]
 
-    assert "&lt;b&gt;Bob&lt;/b&gt; &amp; co schrijft" in relayed.text
+    assert "Bob" not in relayed.text  # who the pitcher is stays in the full pitch
     assert "hallo &lt;i&gt;team&lt;/i&gt;" in relayed.text
 
 
