@@ -1,11 +1,13 @@
-"""The `pitchbot` command: run the bot, chat in the terminal, migrate the database."""
+"""The `pitchbot` command: run the bot, chat in the terminal, export, migrate the database."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from pydantic import ValidationError
 from sqlalchemy import make_url
@@ -15,6 +17,8 @@ from telegram.error import InvalidToken, NetworkError
 from bot.app import build_application, register_commands
 from bot.console import run_console
 from bot.conversation import Conversations
+from bot.export_options import add_export_arguments, options_from_arguments
+from bot.exporting import ExportError, Progress, export_to_path, write_csv
 from bot.logs import setup_logging
 from bot.settings import Settings
 from dialogs.catalog import Catalog
@@ -44,6 +48,9 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command")
     commands.add_parser("run", help="run the bot on Telegram (long polling)")
     commands.add_parser("chat", help="try the pitch conversation in the terminal, no token")
+    add_export_arguments(
+        commands.add_parser("export", help="write pitches to a CSV file or standard output")
+    )
     db = commands.add_parser("db", help="database maintenance")
     db_commands = db.add_subparsers(dest="db_command", required=True)
     db_commands.add_parser("upgrade", help="apply pending schema migrations")
@@ -138,6 +145,59 @@ def _chat(settings: Settings) -> int:
     return 0
 
 
+def _export(settings: Settings, args: argparse.Namespace) -> int:
+    """`pitchbot export`: rows go to the file or stdout; everything said goes to stderr,
+    except the closing count when the rows went to a file."""
+    flow = _load(settings)[0]
+    target = None if args.output == "-" else Path(args.output)
+    try:
+        options = options_from_arguments(args, default_language=settings.default_language)
+        if target is not None and not target.parent.is_dir():
+            raise ExportError("cannot_write", f"cannot write {target}: no folder {target.parent}")
+    except ExportError as error:
+        raise StartupError(str(error)) from None
+    progress = _progress() if sys.stderr.isatty() else None
+
+    async def export() -> int:
+        await prepare_database(settings, migrate=False)
+        database = create_database(settings.database_url)
+        try:
+            if target is not None:
+                return await export_to_path(database, flow, options, target, progress=progress)
+            sys.stdout.flush()
+            return await write_csv(database, flow, options, sys.stdout.buffer, progress=progress)
+        finally:
+            await database.dispose()
+
+    try:
+        count = asyncio.run(export())
+    except ExportError as error:
+        raise StartupError(str(error)) from None
+    except BrokenPipeError:
+        # The reader stopped early (`pitchbot export | head`): leave quietly, as `cat`
+        # does, and keep Python from complaining when it flushes stdout at exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+    finally:
+        if progress is not None:
+            print(file=sys.stderr)  # end the progress line
+    done = f"{count} {'pitch' if count == 1 else 'pitches'} exported to"
+    if target is None:
+        print(f"{done} standard output", file=sys.stderr)
+    else:
+        print(f"{done} {target}")
+    return 0
+
+
+def _progress() -> Progress:
+    """A count on one terminal line, rewritten after every batch."""
+
+    def show(count: int) -> None:
+        print(f"\r{count} pitches exported…", end="", file=sys.stderr, flush=True)
+
+    return show
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
@@ -147,8 +207,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     token = settings.telegram_bot_token
     chatting = args.command == "chat" or (args.command is None and token is None)
-    setup_logging(token.get_secret_value() if token else "", quiet=chatting)
+    quiet = chatting or args.command == "export"
+    setup_logging(token.get_secret_value() if token else "", quiet=quiet)
     try:
+        if args.command == "export":
+            return _export(settings, args)
         if args.command == "db":
             asyncio.run(prepare_database(settings, migrate=True))
             shown = make_url(settings.database_url).render_as_string(hide_password=True)

@@ -97,7 +97,8 @@ async def test_what_the_pitcher_writes_afterwards_reaches_the_staff_group(
     relayed = in_group(replies)
     assert len(relayed) == 1
     assert visible(relayed[0].text) == (
-        f"↩️ 💬 {reference} · de pitcher schrijft:\n\nIk heb nog een vraag <over> de subsidies & de timing"
+        f"↩️ 💬 {reference} · de pitcher schrijft:\n\n"
+        "Ik heb nog een vraag <over> de subsidies & de timing"
     )
     assert "&lt;over&gt;" in relayed[0].text
     pitch_id = int(relayed[0].data("Antwoorden").split(":")[1])
