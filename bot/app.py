@@ -10,6 +10,7 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Contex
 from telegram.request import BaseRequest
 
 from bot.conversation import Conversations
+from bot.ordering import PerChatUpdateProcessor
 from bot.pitcher import PitcherHandlers
 from bot.render import render_label, render_text
 from bot.settings import Settings
@@ -57,6 +58,7 @@ def build_application(
     )
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
+    builder = builder.concurrent_updates(PerChatUpdateProcessor())
     if rate_limit:
         # Telegram's flood limits: 30 messages/s overall, 20/min per group; retry RetryAfter
         builder = builder.rate_limiter(AIORateLimiter(max_retries=3))  # type: ignore[arg-type]

@@ -156,8 +156,9 @@ def is_filler(value: str) -> bool:
 def display(question: Question, value: str, language: str) -> str:
     """How a stored answer reads on the review card and in lists."""
     if question.kind is Kind.MULTI_CHOICE:
+        # an option the flow no longer has still shows (as its key): nothing is dropped
         return "; ".join(
-            o.label(language) for k in chosen(value) if (o := question.option(k)) is not None
+            o.label(language) if (o := question.option(k)) is not None else k for k in chosen(value)
         )
     option = question.option(value) if question.options else None
     return option.label(language) if option else value
