@@ -11,53 +11,16 @@ from collections.abc import Callable
 from datetime import datetime
 
 from dialogs.answers import display
+from dialogs.catalog import Catalog
 from dialogs.flow import Flow, Question
+from dialogs.replies import text
 from storage.export import EXPORT_ZONE, ExportRow
 
 DANGEROUS_STARTS = frozenset("=+-@\t\r")
 """A cell starting with one of these is a formula to a spreadsheet (OWASP CSV injection)."""
 
-HEADERS: dict[str, dict[str, str]] = {
-    "nl": {
-        "reference": "Referentie",
-        "status": "Status",
-        "submitted_at": "Verstuurd op",
-        "language": "Taal",
-        "assignee": "Toegewezen aan",
-        "status_changed_at": "Laatste statuswijziging",
-        "notes": "Notities",
-        "first_name": "Telegram-voornaam",
-        "username": "Telegram-gebruikersnaam",
-        "telegram_id": "Telegram-ID",
-    },
-    "en": {
-        "reference": "Reference",
-        "status": "Status",
-        "submitted_at": "Submitted at",
-        "language": "Language",
-        "assignee": "Assignee",
-        "status_changed_at": "Last status change",
-        "notes": "Notes",
-        "first_name": "Telegram first name",
-        "username": "Telegram username",
-        "telegram_id": "Telegram ID",
-    },
-    "fr": {
-        "reference": "Référence",
-        "status": "Statut",
-        "submitted_at": "Envoyé le",
-        "language": "Langue",
-        "assignee": "Attribué à",
-        "status_changed_at": "Dernier changement de statut",
-        "notes": "Notes",
-        "first_name": "Prénom Telegram",
-        "username": "Nom d'utilisateur Telegram",
-        "telegram_id": "ID Telegram",
-    },
-}
-"""Titles of the fixed columns per language; the questions' titles are their flow labels."""
 
-_FIXED = (
+FIXED_COLUMNS = (
     "reference",
     "status",
     "submitted_at",
@@ -66,7 +29,7 @@ _FIXED = (
     "status_changed_at",
     "notes",
 )
-_TELEGRAM = ("first_name", "username", "telegram_id")
+TELEGRAM_COLUMNS = ("first_name", "username", "telegram_id")
 
 
 def guard(cell: str) -> str:
@@ -113,8 +76,11 @@ class Columns:
     and id. Answers to questions no longer in the flow are not exported.
     """
 
-    def __init__(self, flow: Flow, language: str, *, anonymous: bool) -> None:
+    def __init__(
+        self, flow: Flow, language: str, *, anonymous: bool, catalog: Catalog | None = None
+    ) -> None:
         self.language = language
+        self.catalog = catalog or Catalog.load()
         self.anonymous = anonymous
         questions = [q for q in flow.questions if not q.personal]
         personal = [] if anonymous else [q for q in flow.questions if q.personal]
@@ -124,11 +90,13 @@ class Columns:
         self.shows = [_shown(q, language) for q in self.questions]
 
     def header(self) -> list[str]:
-        texts = HEADERS[self.language]
-        titles = [texts[key] for key in _FIXED]
+        def title(key: str) -> str:
+            return self.catalog.render_plain(self.language, text(f"export_column_{key}"))
+
+        titles = [title(key) for key in FIXED_COLUMNS]
         titles += [question.texts[self.language].label for question in self.questions]
         if not self.anonymous:
-            titles += [texts[key] for key in _TELEGRAM]
+            titles += [title(key) for key in TELEGRAM_COLUMNS]
         return [guard(title) for title in titles]
 
     def cells(self, row: ExportRow) -> list[str]:

@@ -12,6 +12,7 @@ from telegram.ext import ContextTypes
 from bot.staff import cards
 from bot.staff.actions import change_status, reply_to_pitcher
 from bot.staff.cards import STAFF_STATUSES, status_text
+from bot.staff.export import ChatExport
 from bot.staff.team import Team, refuse, stop
 from bot.threads import find_reference
 from bot.updates import command_of
@@ -26,6 +27,7 @@ STAFF_COMMANDS = (
     "note",
     "reply",
     "stats",
+    "export",
     "staffhelp",
 )
 
@@ -54,6 +56,7 @@ class StaffCommands:
 
     def __init__(self, team: Team) -> None:
         self.team = team
+        self.export = ChatExport(team)
 
     async def on_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Check rights now, run the command, and keep the update from the pitch flow."""
@@ -63,6 +66,9 @@ class StaffCommands:
         command = command_of(message)
         if command is None or not await self.team.admit(context.bot, update):
             await self.team.say(context.bot, chat, user, refuse())
+            raise stop()
+        if command.name == "export":
+            await self.export.run(context.bot, chat, user, command.argument)
             raise stop()
         language = self.team.language(chat, user)
         reply = await self.run(context.bot, command.name, command.argument, user.id, language)

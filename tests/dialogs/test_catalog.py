@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.export_columns import FIXED_COLUMNS, TELEGRAM_COLUMNS
 from bot.staff.notify import NEWS_STATUSES
 from dialogs.catalog import Catalog, CatalogError
 from dialogs.engine import KNOWN_COMMANDS
@@ -208,6 +209,20 @@ def test_nested_texts_keep_their_tags_and_escape_their_values_once() -> None:
 # --- keys used by the code --------------------------------------------------------------------
 
 
+EXPORT_COLUMNS = (*FIXED_COLUMNS, *TELEGRAM_COLUMNS)
+
+EXPORT_PROBLEMS = (
+    "bad_date",
+    "missing_date",
+    "unknown_status",
+    "unknown_word",
+    "until_before_since",
+    "unknown_language",
+    "cannot_write",
+)
+"""Every ExportError.problem (bot/export_options.py), each said from the catalogue in chat."""
+
+
 def _keys_used_in_code() -> set[str]:
     sources = [
         path
@@ -222,6 +237,8 @@ def _keys_used_in_code() -> set[str]:
         | {f"staff_status_{status}" for status in STATUSES}
         | {f"status_news_{status}" for status in NEWS_STATUSES}
         | {f"staff_usage_{command}" for command in STAFF_USAGE_COMMANDS}
+        | {f"export_error_{problem}" for problem in EXPORT_PROBLEMS}
+        | {f"export_column_{column}" for column in EXPORT_COLUMNS}
     )
     return literal | built
 

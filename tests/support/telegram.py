@@ -115,6 +115,8 @@ class RecordingRequest(BaseRequest):
         self.calls: list[tuple[str, dict[str, Any]]] = []
         self.results: list[Any] = []
         """What Telegram answered to each call, in the order of ``calls`` (None: an error)."""
+        self.documents: list[tuple[int, str, bytes]] = []
+        """Every document sent: (chat id, file name, content)."""
         self.failures: dict[str, list[tuple[int, str]]] = {}
         self.chat_failures: dict[tuple[str, int], list[tuple[int, str]]] = {}
         self.members: dict[tuple[int, int], str] = {}
@@ -173,6 +175,10 @@ class RecordingRequest(BaseRequest):
     ) -> tuple[int, bytes]:
         name = url.rsplit("/", 1)[-1]
         params = dict(request_data.parameters) if request_data else {}
+        if name == "sendDocument" and request_data is not None and request_data.contains_files:
+            for file_name, content, _ in (request_data.multipart_data or {}).values():
+                data = content if isinstance(content, bytes) else content.read()
+                self.documents.append((int(params["chat_id"]), file_name, data))
         index = len(self.calls)
         self.calls.append((name, params))
         self.results.append(None)

@@ -1,0 +1,81 @@
+"""`/export` for staff: the CSV as a Telegram document, zipped when it is too big.
+
+The file is written by the same code as `pitchbot export`, streamed in batches, so the
+bot keeps answering others while it runs; it lives in a private temporary folder that
+is removed once the document is sent.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import shlex
+import tempfile
+from pathlib import Path
+
+from telegram import Bot, Chat, User
+
+from bot.exporting import (
+    TELEGRAM_DOCUMENT_LIMIT,
+    ExportError,
+    ExportOptions,
+    export_to_path,
+    file_name,
+    parse_export_command,
+    zip_file,
+)
+from bot.render import render_text
+from bot.staff.team import Team
+from dialogs.replies import Reply, text
+
+DOCUMENT_LIMIT = TELEGRAM_DOCUMENT_LIMIT
+"""Bytes Telegram accepts for a document sent by a bot."""
+
+
+def cli_equivalent(options: ExportOptions) -> str:
+    """The `pitchbot export` command that writes the same file on the server."""
+    words = ["pitchbot", "export"]
+    for status in options.statuses:
+        words += ["--status", status]
+    if options.since:
+        words += ["--since", options.since.isoformat()]
+    if options.until:
+        words += ["--until", options.until.isoformat()]
+    flags = {
+        "--include-drafts": options.include_drafts,
+        "--anonymous": options.anonymous,
+        "--excel": options.excel,
+    }
+    words += [flag for flag, on in flags.items() if on]
+    words += ["--language", options.language, "-o", "pitches.csv"]
+    return shlex.join(words)
+
+
+class ChatExport:
+    """Runs one export for a staff member and sends the result to their chat."""
+
+    def __init__(self, team: Team) -> None:
+        self.team = team
+
+    async def run(self, bot: Bot, chat: Chat, user: User, argument: str) -> None:
+        team = self.team
+        language = team.language(chat, user)
+        try:
+            options = parse_export_command(argument.split(), language=language)
+        except ExportError as error:
+            reason = text(f"export_error_{error.problem}", **error.values)
+            await team.say(bot, chat, user, Reply((reason, text("export_usage"))))
+            return
+        with tempfile.TemporaryDirectory(prefix="pitchbot-export-") as folder:
+            path = Path(folder) / file_name(options, team.desk.now().date())
+            count = await export_to_path(team.desk.database, team.flow, options, path)
+            if path.stat().st_size > DOCUMENT_LIMIT:
+                path = await asyncio.to_thread(zip_file, path)
+                if path.stat().st_size > DOCUMENT_LIMIT:
+                    command = cli_equivalent(options)
+                    await team.say(
+                        bot, chat, user, Reply((text("export_too_big", command=command),))
+                    )
+                    return
+            caption = render_text(team.catalog, language, text("export_done", count=count))
+            with path.open("rb") as document:
+                await bot.send_document(chat.id, document, filename=path.name, caption=caption)
