@@ -215,3 +215,5 @@ class StaffMember(Base):
     username_key: Mapped[str | None] = mapped_column(String(64), index=True)
     first_name: Mapped[str | None] = mapped_column(String(128))
     last_seen_at: Mapped[datetime]
+    last_update_id: Mapped[int | None] = mapped_column(BigInteger)
+    """The last Telegram update this member's action came in, so a redelivery is ignored."""

@@ -341,20 +341,30 @@ async def remember_staff(
     username: str | None,
     first_name: str | None,
     now: datetime,
-) -> None:
-    """Note a staff member as seen now, with their current Telegram names."""
+    update_id: int | None = None,
+) -> bool:
+    """Note a staff member as seen now, with their current Telegram names.
+
+    False when ``update_id`` was seen before: Telegram redelivered it, and a repeated
+    /reply or /note must not happen twice.
+    """
     member = await session.get(StaffMember, telegram_user_id)
     if member is None:
         try:
             async with session.begin_nested():
-                member = StaffMember(telegram_user_id=telegram_user_id)
+                member = StaffMember(telegram_user_id=telegram_user_id, last_update_id=update_id)
                 _describe(member, username, first_name, now)
                 session.add(member)
-            return
+            return True
         except IntegrityError:  # the same person, seen by another process a moment ago
             member = await session.get(StaffMember, telegram_user_id)
             assert member is not None
+    if update_id is not None:
+        if member.last_update_id is not None and update_id <= member.last_update_id:
+            return False
+        member.last_update_id = update_id
     _describe(member, username, first_name, now)
+    return True
 
 
 def _describe(

@@ -43,15 +43,19 @@ class StaffDesk:
         self.database = database
         self.clock = clock
 
-    async def seen(self, person: Person) -> None:
-        """Remember a staff member's names so "@name" and "taken by Olga" work."""
+    async def seen(self, person: Person, update_id: int | None = None) -> bool:
+        """Remember a staff member's names so "@name" and "taken by Olga" work.
+
+        False for an update handled before (Telegram redelivers after a crash).
+        """
         async with self.database.sessions() as session, session.begin():
-            await staff.remember_staff(
+            return await staff.remember_staff(
                 session,
                 telegram_user_id=person.user_id,
                 username=person.username,
                 first_name=person.first_name,
                 now=self.clock(),
+                update_id=update_id,
             )
 
     async def new_page(

@@ -45,13 +45,17 @@ class Team:
         return chat.type == Chat.PRIVATE or chat.id == self.staff_chat_id
 
     async def admit(self, bot: Bot, update: Update) -> bool:
-        """Check staff rights now; remember the member's names when admitted."""
+        """Check staff rights now; remember the member's names when admitted.
+
+        A redelivered update of a staff member stops here, silently: it was handled.
+        """
         user, chat = update.effective_user, update.effective_chat
         if user is None or chat is None or not self.in_team_place(chat):
             return False
         if not await self.gate.is_staff(bot, user.id):
             return False
-        await self.desk.seen(person(user, chat.id))
+        if not await self.desk.seen(person(user, chat.id), update.update_id):
+            raise stop()
         return True
 
     async def say(self, bot: Bot, chat: Chat, user: User, *replies: Reply) -> None:

@@ -172,7 +172,7 @@ async def draft_answers(database: Database, user_id: int) -> dict[str, str]:
     return answers_of(drafts[0])
 
 
-IGNORED_COLUMNS = {("pitchers", "last_update_id")}
+IGNORED_COLUMNS = {("pitchers", "last_update_id"), ("staff_members", "last_update_id")}
 """Bookkeeping that every update moves on, answered or not."""
 
 

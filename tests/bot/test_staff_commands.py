@@ -18,7 +18,7 @@ from tests.bot.staff_scenario import (
     stored_pitches,
     texts,
 )
-from tests.support.telegram import PrivateChat, Sent
+from tests.support.telegram import PrivateChat, Sent, new_update_id
 
 ANNA = 1001
 
@@ -365,3 +365,19 @@ async def test_editing_a_staff_command_does_not_run_it_again(team: TeamHarness) 
     sam = team.stranger()
     await sam.send("hallo")
     assert await sam.edit(sam.last_message_id, f"/pitch {reference}") == []
+
+
+async def test_a_redelivered_staff_command_is_carried_out_once(team: TeamHarness) -> None:
+    anna = team.pitcher()
+    reference, _ = await send_pitch(anna)
+    olga = team.olga()
+    update_id = new_update_id()
+
+    await olga.send(f"/reply {reference} Zullen we dinsdag bellen?", update_id=update_id)
+    again = await olga.send(f"/reply {reference} Zullen we dinsdag bellen?", update_id=update_id)
+
+    assert again == []
+    to_anna = [s for s in team.request.messages_to(anna.chat["id"]) if "dinsdag" in s.text]
+    assert len(to_anna) == 1
+    kinds = [kind for kind, _, _ in await events_of(team.database, reference)]
+    assert kinds.count("message_out") == 1
