@@ -74,7 +74,7 @@ def build_application(
         default_language=language,
         staff_chat_id=settings.staff_chat_id,
     )
-    register_staff(application, team)
+    register_staff(application, team, settings.card_retry_seconds)
     PitcherHandlers(conversations, catalog, team_teller(team)).register(application)
     application.add_error_handler(ErrorReporter(conversations, catalog).on_error)
     return application

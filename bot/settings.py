@@ -29,6 +29,8 @@ class Settings(BaseSettings):
     """Telegram user ids that are always staff (comma-separated in the environment)."""
     staff_chat_id: int | None = None
     """The staff group: new pitches arrive there, and its members are staff too."""
+    card_retry_seconds: float = Field(default=60.0, gt=0)
+    """How often cards the staff group did not take are tried again."""
 
     @field_validator("telegram_bot_token", mode="before")
     @classmethod

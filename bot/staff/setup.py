@@ -16,7 +16,11 @@ STAFF_GROUP = -1
 """Staff handlers run before the pitch conversation and stop it when they handle."""
 
 
-def register_staff(application: Application, team: Team) -> None:  # type: ignore[type-arg]
+def register_staff(
+    application: Application,  # type: ignore[type-arg]
+    team: Team,
+    retry_seconds: float = RETRY_SECONDS,
+) -> None:
     place: filters.BaseFilter = filters.ChatType.PRIVATE
     if team.staff_chat_id is not None:
         place = place | filters.Chat(team.staff_chat_id)
@@ -35,7 +39,7 @@ def register_staff(application: Application, team: Team) -> None:  # type: ignor
     )
     if application.job_queue is not None:
         application.job_queue.run_repeating(
-            team.notifier.retry_job, interval=RETRY_SECONDS, first=RETRY_SECONDS
+            team.notifier.retry_job, interval=retry_seconds, first=retry_seconds
         )
 
 
