@@ -5,24 +5,10 @@ from __future__ import annotations
 from telegram import Message, MessageEntity, Update, User
 
 from bot.conversation import Person
-from dialogs.events import Command, Edited, Event, Said, Shared
+from dialogs.events import MEDIA_KINDS, Command, Edited, Event, Said, Shared
 
-_MEDIA_ATTRIBUTES = (
-    # order matters: an animation also carries a document, a venue also a location
-    "photo",
-    "sticker",
-    "voice",
-    "audio",
-    "video",
-    "video_note",
-    "animation",
-    "document",
-    "venue",
-    "location",
-    "contact",
-    "poll",
-    "dice",
-)
+_MEDIA_ATTRIBUTES = tuple(kind for kind in MEDIA_KINDS if kind != "other")
+"""Message attributes to look for, in order (see MEDIA_KINDS)."""
 
 
 def person_of(user: User, chat_id: int) -> Person:

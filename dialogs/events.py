@@ -49,6 +49,8 @@ class Edited:
 Event = Command | Said | Pressed | Shared | Edited
 
 MEDIA_KINDS: tuple[str, ...] = (
+    # in the order a message is recognised: an animation also carries a document,
+    # a venue also a location
     "photo",
     "sticker",
     "voice",
@@ -57,8 +59,8 @@ MEDIA_KINDS: tuple[str, ...] = (
     "video_note",
     "animation",
     "document",
-    "location",
     "venue",
+    "location",
     "contact",
     "poll",
     "dice",

@@ -7,19 +7,15 @@ from dataclasses import dataclass
 from telegram import Bot, Chat, Update, User
 from telegram.ext import ApplicationHandlerStop
 
-from bot.conversation import Person
 from bot.render import render_label
 from bot.sending import send_replies
 from bot.staff.access import StaffGate
 from bot.staff.desk import StaffDesk
 from bot.staff.notify import TeamNotifier
+from bot.updates import person_of
 from dialogs.catalog import Catalog
 from dialogs.flow import LANGUAGES, Flow
 from dialogs.replies import Reply, Text, text
-
-
-def person(user: User, chat_id: int) -> Person:
-    return Person(user.id, chat_id, user.username, user.first_name, user.language_code)
 
 
 @dataclass
@@ -54,7 +50,7 @@ class Team:
             return False
         if not await self.gate.is_staff(bot, user.id):
             return False
-        if not await self.desk.seen(person(user, chat.id), update.update_id):
+        if not await self.desk.seen(person_of(user, chat.id), update.update_id):
             raise stop()
         return True
 
