@@ -19,7 +19,7 @@ from dialogs.flow import LANGUAGES, Flow
 from dialogs.replies import Effect, Outcome, Reply, Text, text
 from dialogs.state import Answer, Draft, Phase, State
 from storage import repositories as repo
-from storage import staff
+from storage import staff, triage
 from storage.database import Database
 from storage.models import Pitch, Pitcher, PitchStatus
 
@@ -125,7 +125,7 @@ class Conversations:
         self, session: AsyncSession, pitch: Pitch, message: str
     ) -> tuple[tuple[Reply, ...], TeamNews]:
         message = message.strip()
-        await staff.add_message(
+        await triage.add_message(
             session, pitch, message, direction="in", actor_id=None, delivered=True, now=self.clock()
         )
         reply = Reply((text("relayed", reference=pitch.reference or ""),))

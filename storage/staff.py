@@ -1,4 +1,7 @@
-"""What staff do with submitted pitches: find, page, search, triage, assign and talk.
+"""How staff find sent pitches: by id or reference, page by page, by search; and figures.
+
+Changes (status, assignment, notes, messages) live in :mod:`storage.triage`, staff
+members in :mod:`storage.members`.
 
 Like :mod:`storage.repositories`, every function takes the caller's session, never
 commits and is handed the clock as ``now``. Queries stay index-backed with a million
@@ -9,17 +12,14 @@ comes from one extra row or an EXISTS, never a COUNT.
 from __future__ import annotations
 
 import statistics
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Literal
 
-from sqlalchemy import ColumnElement, Select, and_, case, exists, func, select, tuple_, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import ColumnElement, Select, and_, case, exists, func, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from storage.models import Answer, Event, Pitch, PitchStatus, StaffMember
+from storage.models import Answer, Event, Pitch, PitchStatus
 
 SUBMITTED_STATUSES = tuple(status.value for status in PitchStatus if status != PitchStatus.DRAFT)
 """Every status a pitch can have once sent, in the order of its life."""
@@ -152,104 +152,6 @@ async def search(
     return rows[:limit], len(rows) > limit
 
 
-async def set_status(
-    session: AsyncSession, pitch: Pitch, status: str, *, actor_id: int | None, now: datetime
-) -> str | None:
-    """Move a sent pitch to ``status``; the previous status, or None if it already was."""
-    new = submitted_status(status)
-    if pitch.status == PitchStatus.DRAFT:
-        raise ValueError(f"pitch {pitch.id} is a draft: only sending it changes its status")
-    old = pitch.status
-    if old == new:
-        return None
-    pitch.status = new
-    pitch.status_changed_at = pitch.updated_at = now
-    await _record(session, pitch.id, "status", {"from": old, "to": new}, actor_id, now)
-    return old
-
-
-async def claim(
-    session: AsyncSession, pitch_id: int, staff_id: int, *, now: datetime
-) -> int | None:
-    """Take a pitch ("take it"): None when it is now ``staff_id``'s, else who has it.
-
-    One conditional UPDATE decides, so of two staff members tapping at once exactly one
-    wins: the database serialises the row, the loser's WHERE no longer matches.
-    """
-    take = (
-        update(Pitch)
-        .where(Pitch.id == pitch_id, Pitch.assignee_id.is_(None))
-        .values(assignee_id=staff_id, updated_at=now)
-        .returning(Pitch.id)
-        .execution_options(synchronize_session="fetch")
-    )
-    if (await session.execute(take)).scalar_one_or_none() is not None:
-        await _record(session, pitch_id, "assign", {"from": None, "to": staff_id}, staff_id, now)
-        return None
-    # Lost (or never free): re-read, refreshing a stale copy this session may hold.
-    pitch = await session.get(Pitch, pitch_id, populate_existing=True)
-    if pitch is None:
-        raise LookupError(f"no pitch {pitch_id}")
-    return None if pitch.assignee_id == staff_id else pitch.assignee_id
-
-
-async def assign(
-    session: AsyncSession, pitch: Pitch, staff_id: int | None, *, actor_id: int, now: datetime
-) -> None:
-    """Give the pitch to ``staff_id``, or to nobody (None); unchanged means no event."""
-    old = pitch.assignee_id
-    if old == staff_id:
-        return
-    pitch.assignee_id = staff_id
-    pitch.updated_at = now
-    await _record(session, pitch.id, "assign", {"from": old, "to": staff_id}, actor_id, now)
-
-
-async def add_note(
-    session: AsyncSession, pitch: Pitch, text: str, *, actor_id: int, now: datetime
-) -> Event:
-    """A staff-only note on the pitch."""
-    return await _record(session, pitch.id, "note", {"text": text}, actor_id, now)
-
-
-async def add_message(
-    session: AsyncSession,
-    pitch: Pitch,
-    text: str,
-    *,
-    direction: Literal["in", "out"],
-    actor_id: int | None,
-    delivered: bool,
-    now: datetime,
-) -> Event:
-    """One message of the thread with the pitcher: ``in`` from them, ``out`` from staff."""
-    payload = {"text": text, "delivered": delivered}
-    return await _record(session, pitch.id, f"message_{direction}", payload, actor_id, now)
-
-
-async def mark_delivery(session: AsyncSession, event_id: int, delivered: bool) -> None:
-    """Record whether Telegram accepted a message, once the send has been tried."""
-    event = await session.get(Event, event_id)
-    if event is None:
-        raise LookupError(f"no event {event_id}")
-    # A new dict: JSON columns do not notice changes made inside the old one.
-    event.payload = {**event.payload, "delivered": delivered}
-
-
-async def _record(
-    session: AsyncSession,
-    pitch_id: int,
-    kind: str,
-    payload: dict[str, Any],
-    actor_id: int | None,
-    now: datetime,
-) -> Event:
-    event = Event(pitch_id=pitch_id, at=now, actor_id=actor_id, kind=kind, payload=payload)
-    session.add(event)
-    await session.flush()  # the id, so a delivery can be marked later
-    return event
-
-
 async def history(session: AsyncSession, pitch_id: int) -> list[Event]:
     """Everything that happened to a pitch, oldest first."""
     query = select(Event).where(Event.pitch_id == pitch_id).order_by(Event.at, Event.id)
@@ -332,72 +234,3 @@ async def stats(session: AsyncSession, *, now: datetime) -> Stats:
     ]
     median = timedelta(seconds=statistics.median(waits)) if waits else None
     return Stats(per_status, new_this_week, median)
-
-
-async def remember_staff(
-    session: AsyncSession,
-    *,
-    telegram_user_id: int,
-    username: str | None,
-    first_name: str | None,
-    now: datetime,
-    update_id: int | None = None,
-) -> bool:
-    """Note a staff member as seen now, with their current Telegram names.
-
-    False when ``update_id`` was seen before: Telegram redelivered it, and a repeated
-    /reply or /note must not happen twice.
-    """
-    member = await session.get(StaffMember, telegram_user_id)
-    if member is None:
-        try:
-            async with session.begin_nested():
-                member = StaffMember(telegram_user_id=telegram_user_id, last_update_id=update_id)
-                _describe(member, username, first_name, now)
-                session.add(member)
-            return True
-        except IntegrityError:  # the same person, seen by another process a moment ago
-            member = await session.get(StaffMember, telegram_user_id)
-            assert member is not None
-    if update_id is not None:
-        if member.last_update_id is not None and update_id <= member.last_update_id:
-            return False
-        member.last_update_id = update_id
-    _describe(member, username, first_name, now)
-    return True
-
-
-def _describe(
-    member: StaffMember, username: str | None, first_name: str | None, now: datetime
-) -> None:
-    member.username = username
-    member.username_key = _username_key(username)
-    member.first_name = first_name
-    member.last_seen_at = now
-
-
-def _username_key(username: str | None) -> str | None:
-    return (username or "").strip().removeprefix("@").lower() or None
-
-
-async def staff_by_username(session: AsyncSession, username: str) -> StaffMember | None:
-    """The staff member called ``@username`` (any case); the latest seen if it moved."""
-    key = _username_key(username)
-    if key is None:
-        return None
-    query = (
-        select(StaffMember)
-        .where(StaffMember.username_key == key)
-        .order_by(StaffMember.last_seen_at.desc())
-        .limit(1)
-    )
-    return (await session.execute(query)).scalar_one_or_none()
-
-
-async def staff_names(session: AsyncSession, ids: Iterable[int]) -> dict[int, StaffMember]:
-    """The known staff members among ``ids``, by Telegram user id (unknown ones left out)."""
-    wanted = set(ids)
-    if not wanted:
-        return {}
-    query = select(StaffMember).where(StaffMember.telegram_user_id.in_(wanted))
-    return {member.telegram_user_id: member for member in (await session.execute(query)).scalars()}

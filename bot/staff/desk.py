@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.conversation import Clock, Person, utc_now
-from storage import staff
+from storage import members, staff, triage
 from storage.database import Database
 from storage.models import Event, Pitch, StaffMember
 
@@ -49,7 +49,7 @@ class StaffDesk:
         False for an update handled before (Telegram redelivers after a crash).
         """
         async with self.database.sessions() as session, session.begin():
-            return await staff.remember_staff(
+            return await members.remember_staff(
                 session,
                 telegram_user_id=person.user_id,
                 username=person.username,
@@ -84,7 +84,7 @@ class StaffDesk:
                 return None
             history = await staff.history(session, pitch.id)
             ids = {e.actor_id for e in history if e.actor_id} | {pitch.assignee_id or 0}
-            return PitchFile(pitch, history, await staff.staff_names(session, ids))
+            return PitchFile(pitch, history, await members.staff_names(session, ids))
 
     async def pitch(self, pitch_id: int) -> Pitch | None:
         async with self.database.sessions() as session:
@@ -96,7 +96,7 @@ class StaffDesk:
             pitch = await staff.get_pitch(session, pitch_id)
             if pitch is None or pitch.reference is None:
                 return None
-            previous = await staff.set_status(
+            previous = await triage.set_status(
                 session, pitch, status, actor_id=actor_id, now=self.clock()
             )
             return StatusChange(pitch, previous)
@@ -106,35 +106,35 @@ class StaffDesk:
             pitch = await staff.get_pitch(session, pitch_id)
             if pitch is None or pitch.reference is None:
                 return None
-            holder_id = await staff.claim(session, pitch_id, actor_id, now=self.clock())
+            holder_id = await triage.claim(session, pitch_id, actor_id, now=self.clock())
         async with self.database.sessions() as session:
             pitch = await staff.get_pitch(session, pitch_id) or pitch
-            names = await staff.staff_names(session, {holder_id} if holder_id else set())
+            names = await members.staff_names(session, {holder_id} if holder_id else set())
         holder = names.get(holder_id) if holder_id else None
         return Claim(pitch, holder_id is None, holder, holder_id)
 
     async def staff_member(self, username: str) -> StaffMember | None:
         async with self.database.sessions() as session:
-            return await staff.staff_by_username(session, username)
+            return await members.staff_by_username(session, username)
 
     async def assign(self, pitch_id: int, staff_id: int, actor_id: int) -> None:
         async with self.database.sessions() as session, session.begin():
             pitch = await staff.get_pitch(session, pitch_id)
             if pitch is not None:
-                await staff.assign(session, pitch, staff_id, actor_id=actor_id, now=self.clock())
+                await triage.assign(session, pitch, staff_id, actor_id=actor_id, now=self.clock())
 
     async def note(self, pitch_id: int, note: str, actor_id: int) -> None:
         async with self.database.sessions() as session, session.begin():
             pitch = await staff.get_pitch(session, pitch_id)
             if pitch is not None:
-                await staff.add_note(session, pitch, note, actor_id=actor_id, now=self.clock())
+                await triage.add_note(session, pitch, note, actor_id=actor_id, now=self.clock())
 
     async def record_reply(self, pitch_id: int, message: str, actor_id: int) -> int:
         """Store the team's message before sending it, so it is never lost."""
         async with self.database.sessions() as session, session.begin():
             pitch = await staff.get_pitch(session, pitch_id)
             assert pitch is not None
-            event = await staff.add_message(
+            event = await triage.add_message(
                 session,
                 pitch,
                 message,
@@ -147,7 +147,7 @@ class StaffDesk:
 
     async def mark_delivery(self, event_id: int, delivered: bool) -> None:
         async with self.database.sessions() as session, session.begin():
-            await staff.mark_delivery(session, event_id, delivered)
+            await triage.mark_delivery(session, event_id, delivered)
 
     async def stats(self) -> staff.Stats:
         async with self.database.sessions() as session:

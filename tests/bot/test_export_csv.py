@@ -27,8 +27,9 @@ from bot.exporting import (
 from dialogs.flow import Flow, load_flow
 from storage.database import Database
 from storage.export import ExportRow, export_batches
+from storage.members import remember_staff
 from storage.repositories import add_pitcher
-from storage.staff import add_note, assign, remember_staff
+from storage.triage import add_note, assign
 from tests.storage.staff_helpers import NOW, OLGA, draft, pitcher, sent
 
 FLOW = load_flow()

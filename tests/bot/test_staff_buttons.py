@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from telegram import Update
 
-import storage.staff
+import storage.triage
 from storage.database import Database
 from tests.bot.conftest import (
     OLGA,
@@ -91,14 +91,14 @@ async def test_two_staff_taking_the_same_pitch_at_once_one_wins(
 ) -> None:
     reference, pitch_id, card = await a_card(team)
     both_there = asyncio.Barrier(2)
-    claim = storage.staff.claim
+    claim = storage.triage.claim
 
     async def claim_at_once(*args: Any, **kwargs: Any) -> int | None:
         """Both presses have read the free pitch before either takes it."""
         await asyncio.wait_for(both_there.wait(), 5)
         return await claim(*args, **kwargs)
 
-    monkeypatch.setattr(storage.staff, "claim", claim_at_once)
+    monkeypatch.setattr(storage.triage, "claim", claim_at_once)
     other_app, other_request, _ = make_team_app(database, clock, FakeMonotonic())
     olga = {"id": OLGA, "is_bot": False, "first_name": "Olga", "username": "olga"}
     pieter = {"id": PIETER, "is_bot": False, "first_name": "Pieter", "username": "pieter"}

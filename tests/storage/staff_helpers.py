@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Pitch, Pitcher
 from storage.repositories import add_draft, add_pitcher, set_answer, submit_pitch
-from storage.staff import set_status
+from storage.triage import set_status
 
 NOW = datetime(2026, 3, 14, 9, 30, tzinfo=UTC)
 OLGA, PIETER = 7001, 7002

@@ -12,7 +12,8 @@ from sqlalchemy import event
 
 from storage.database import Database
 from storage.export import ExportFilter, ExportRow, day_start, export_batches
-from storage.staff import add_note, assign, remember_staff
+from storage.members import remember_staff
+from storage.triage import add_note, assign
 from tests.storage.staff_helpers import NOW, OLGA, PIETER, draft, pitcher, sent
 
 KEYS = ("idea", "name")

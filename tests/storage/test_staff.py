@@ -8,24 +8,11 @@ from datetime import timedelta
 import pytest
 
 from storage.database import Database
+from storage.members import remember_staff, staff_by_username, staff_names
 from storage.models import Pitch
 from storage.repositories import submit_pitch
-from storage.staff import (
-    add_message,
-    add_note,
-    assign,
-    cards_to_send,
-    claim,
-    get_pitch,
-    history,
-    latest_open_pitch,
-    mark_card_sent,
-    mark_delivery,
-    remember_staff,
-    set_status,
-    staff_by_username,
-    staff_names,
-)
+from storage.staff import cards_to_send, get_pitch, history, latest_open_pitch, mark_card_sent
+from storage.triage import add_message, add_note, assign, claim, mark_delivery, set_status
 from tests.storage.staff_helpers import NOW, OLGA, PIETER, draft, pitcher, sent
 
 LATER = NOW + timedelta(hours=2)

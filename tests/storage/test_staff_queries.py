@@ -14,9 +14,9 @@ from storage.staff import (
     get_pitch_by_reference,
     page_of_status,
     search,
-    set_status,
     stats,
 )
+from storage.triage import set_status
 from tests.storage.staff_helpers import NOW, OLGA, draft, pitcher, sent
 
 HOUR = timedelta(hours=1)
