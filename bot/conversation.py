@@ -13,11 +13,12 @@ from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.drafts import draft_of, my_pitches, save_draft
 from dialogs.engine import CONSENT_VERSION, Engine
 from dialogs.events import Event, Said
 from dialogs.flow import LANGUAGES, Flow
 from dialogs.replies import Effect, Outcome, Reply, Text, text
-from dialogs.state import Answer, Draft, Phase, State
+from dialogs.state import State
 from storage import repositories as repo
 from storage import staff, triage
 from storage.database import Database
@@ -59,10 +60,6 @@ class Response:
     notice: Text | None = None
     duplicate: bool = False
     news: TeamNews | None = None
-
-
-IDEA_PREVIEW = 80
-"""Characters of the one-line idea shown in /mypitches."""
 
 
 class Conversations:
@@ -142,24 +139,7 @@ class Conversations:
         if pitcher is None:
             return State(language=self.language_for(person))
         language = pitcher.language if pitcher.language in LANGUAGES else self.default_language
-        return State(language=language, consented=True, draft=self._draft(row))
-
-    def _draft(self, row: Pitch | None) -> Draft | None:
-        """The engine's view of a stored draft; repairs a step the flow no longer has."""
-        if row is None:
-            return None
-        answers = {
-            a.question_key: Answer(a.value, a.message_id)
-            for a in row.answers
-            if self.flow.question(a.question_key) is not None
-        }
-        phase = Phase.REVIEW if row.phase == Phase.REVIEW else Phase.ASKING
-        step = row.step if row.step and self.flow.question(row.step) else None
-        if step is None:
-            missing = next((q.key for q in self.flow.questions if q.key not in answers), None)
-            step = missing or self.flow.questions[-1].key
-            phase = Phase.ASKING if missing else phase
-        return Draft(step, phase, answers, row.nudged, row.editing, row.confirming_cancel)
+        return State(language=language, consented=True, draft=draft_of(self.flow, row))
 
     # saving -------------------------------------------------------------------------------
 
@@ -206,55 +186,9 @@ class Conversations:
             row = None
         if after.draft is not None:
             kept = before.draft if row is not None else None
-            await self._save_draft(session, pitcher, row, kept, after.draft, after.language, now)
-        if Effect.LIST_PITCHES in outcome.effects:
-            replies.append(await self._my_pitches(session, pitcher))
-        return tuple(replies), news
-
-    async def _save_draft(
-        self,
-        session: AsyncSession,
-        pitcher: Pitcher,
-        row: Pitch | None,
-        before: Draft | None,
-        draft: Draft,
-        language: str,
-        now: datetime,
-    ) -> None:
-        if row is None:
-            row = await repo.add_draft(
-                session,
-                pitcher_id=pitcher.id,
-                flow_version=self.flow.version,
-                step=draft.step,
-                language=language,
-                now=now,
+            await save_draft(
+                session, self.flow, pitcher, row, kept, after.draft, after.language, now
             )
-        old = before.answers if before is not None else {}
-        for key, answer in draft.answers.items():
-            if old.get(key) != answer:
-                await repo.set_answer(session, row, key, answer.value, answer.message_id, now)
-        for key in old.keys() - draft.answers.keys():
-            await repo.delete_answer(session, row, key)
-        row.step, row.phase = draft.step, draft.phase.value
-        row.nudged, row.editing = draft.nudged, draft.editing
-        row.confirming_cancel = draft.confirming_cancel
-        row.language, row.updated_at = language, now
-
-    async def _my_pitches(self, session: AsyncSession, pitcher: Pitcher) -> Reply:
-        pitches = await repo.pitches_of(session, pitcher.id)
-        if not pitches:
-            return Reply((text("mypitches_none"),))
-        blocks = [text("mypitches_title")]
-        headline = self.flow.questions[0].key  # the idea in one sentence
-        for pitch in pitches:
-            idea = next((a.value for a in pitch.answers if a.question_key == headline), "")
-            idea = idea if len(idea) <= IDEA_PREVIEW else idea[: IDEA_PREVIEW - 1] + "…"
-            status = text(f"status_{pitch.status}")
-            if pitch.reference:
-                blocks.append(
-                    text("mypitches_item", reference=pitch.reference, status=status, idea=idea)
-                )
-            else:
-                blocks.append(text("mypitches_draft", status=status, idea=idea))
-        return Reply(tuple(blocks))
+        if Effect.LIST_PITCHES in outcome.effects:
+            replies.append(await my_pitches(session, self.flow, pitcher))
+        return tuple(replies), news
