@@ -6,10 +6,11 @@ import logging
 
 from telegram import BotCommand, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
+from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
 from telegram.request import BaseRequest
 
 from bot.conversation import Conversations
+from bot.limits import SendingRateLimiter
 from bot.ordering import PerChatUpdateProcessor
 from bot.pitcher import PitcherHandlers
 from bot.render import render_label, render_text
@@ -61,7 +62,7 @@ def build_application(
     builder = builder.concurrent_updates(PerChatUpdateProcessor())
     if rate_limit:
         # Telegram's flood limits: 30 messages/s overall, 20/min per group; retry RetryAfter
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))  # type: ignore[arg-type]
+        builder = builder.rate_limiter(SendingRateLimiter())  # type: ignore[arg-type]
     application = builder.build()
     desk = StaffDesk(conversations.database, conversations.clock)
     language = settings.default_language

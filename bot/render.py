@@ -54,10 +54,41 @@ def keyboard(catalog: Catalog, language: str, reply: Reply) -> InlineKeyboardMar
     )
 
 
+def _units(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def split_plain(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
+    """Plain text in pieces of at most ``limit`` UTF-16 units, cut at a line break or a
+    space where there is one in the second half of the piece."""
+    pieces: list[str] = []
+    while _units(text) > limit:
+        cut, used = 0, 0
+        while used + _units(text[cut]) <= limit:
+            used += _units(text[cut])
+            cut += 1
+        space = max(text.rfind("\n", 0, cut + 1), text.rfind(" ", 0, cut + 1))
+        cut = space if space > cut // 2 else cut
+        pieces.append(text[:cut])
+        text = text[cut:].lstrip()
+    pieces.append(text)
+    return [piece for piece in pieces if piece.strip()]
+
+
+def _blocks(catalog: Catalog, language: str, item: Text) -> list[str]:
+    """One block, or, if it alone is longer than a message (a long note or message in a
+    pitch's history), its plain text in pieces: the formatting is lost, no word is."""
+    block = render_text(catalog, language, item)
+    if visible_length(block) <= MESSAGE_LIMIT:
+        return [block]
+    plain = catalog.render_plain(language, item)
+    return [html.escape(piece, quote=False) for piece in split_plain(plain)]
+
+
 def render(catalog: Catalog, language: str, reply: Reply) -> list[Outgoing]:
     """Pack a reply's blocks into as few messages as fit; the keyboard goes on the last."""
     chunks: list[str] = []
-    for block in (render_text(catalog, language, b) for b in reply.blocks):
+    for block in (piece for b in reply.blocks for piece in _blocks(catalog, language, b)):
         if chunks and visible_length(chunks[-1]) + 2 + visible_length(block) <= MESSAGE_LIMIT:
             chunks[-1] = f"{chunks[-1]}\n\n{block}"
         else:

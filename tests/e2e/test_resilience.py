@@ -1,0 +1,108 @@
+"""What happens around the conversation: a restart mid-pitch, a staff group that refuses
+messages for a while. Each test has a bot process of its own, since it stops or breaks it."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from tests.e2e.conftest import (
+    ANSWERS,
+    Deployment,
+    answer_questions,
+    body,
+    consent,
+    meet,
+    prompt,
+    reference_in,
+    review_card,
+    says,
+    send_pitch,
+)
+
+pytestmark = pytest.mark.e2e
+
+
+async def test_sigterm_mid_pitch_then_the_pitcher_continues_where_they_were(
+    own_bot: Deployment,
+) -> None:
+    async with meet(own_bot) as people:
+        kim = people.pitcher("Kim", "nl")
+        question = await consent(kim, "nl")
+        question = await answer_questions(kim, question, "nl", stop="change")
+        assert prompt("change", "nl") in body(question)
+
+        assert own_bot.terminate() == 0, own_bot.log_tail()
+        assert "Application.stop() complete" in own_bot.log()
+
+        # typed while the bot is down: Telegram keeps it until the bot is back
+        await kim.send_text(ANSWERS["nl"]["change"])
+        own_bot.start()
+        question = await kim.next_message(prompt("solution_form", "nl"))
+        assert "Vraag 5 van 11" in body(question)
+
+        # /start offers to continue at that question; nothing typed before is lost
+        await kim.send_command("/start")
+        offer = await kim.next_message(says("nl", "resume_offer", number=5, total=11))
+        await kim.press(offer, "resume:continue")
+        question = await kim.next_message(prompt("solution_form", "nl"))
+        first = await answer_questions(kim, question, "nl", start="solution_form")
+        card = await review_card(kim, first, "nl")
+        shown = "\n".join(body(part) for part in card)
+        for key in ("idea", "dream", "challenge", "change", "solution", "contact"):
+            assert ANSWERS["nl"][key] in shown
+        await kim.press(card[-1], "send")
+        done = await kim.next_message("Bedankt! Je pitch is ingestuurd.")
+        await people.card(reference_in(body(done)))
+
+        answered = [m for m in await kim.bot_messages() if prompt("solution_form", "nl") in body(m)]
+        assert len(answered) == 2, "the answer typed while down was handled exactly once"
+
+
+async def test_the_staff_group_refuses_the_card_then_gets_it_once_it_accepts(
+    own_bot: Deployment,
+) -> None:
+    """The bot was removed from the staff group: the pitch is kept, the failure logged
+    once, and the card retried every second until the group takes it."""
+    async with meet(own_bot) as people:
+        client = people.client
+        group = own_bot.staff_chat
+        await client.set_chat_members(group, [{"user_id": 666, "status": "left"}])
+
+        async def card_attempts() -> int:
+            calls = await client.bot_calls("sendMessage")
+            return sum(1 for call in calls if int(call["params"].get("chat_id", 0)) == group)
+
+        lena = people.pitcher("Lena", "nl")
+        reference, _ = await send_pitch(lena)
+        await client.wait_until(
+            lambda: _at_least(card_attempts, 3), 10.0, "the card to be tried three times"
+        )
+        assert not [m for m in await people.group_messages() if reference in body(m)]
+        olga = await people.olga()
+        await olga.send_command("/new")
+        assert reference in body(await olga.next_message("Nieuwe pitches"))
+
+        # one more failure of another kind (a flaky network): the next try fails too
+        tried = await card_attempts()
+        await client.fail_next("sendMessage", 502, description="Bad Gateway")
+        await client.wait_until(
+            lambda: _at_least(card_attempts, tried + 1), 10.0, "a try that meets the fault"
+        )
+        assert not [m for m in await people.group_messages() if reference in body(m)]
+
+        await client.set_chat_members(group, [{"user_id": 666, "status": "member"}])
+        card = await people.card(reference)
+        assert ANSWERS["nl"]["idea"] in body(card)
+        await asyncio.sleep(1.5)  # more retry rounds: the card is not sent twice
+        cards = [m for m in await people.group_messages() if f"📬 {reference}" in body(m)]
+        assert len(cards) == 1
+
+        warnings = [line for line in own_bot.log().splitlines() if reference in line]
+        assert len(warnings) == 1, warnings
+        assert "will be retried" in warnings[0]
+
+
+async def _at_least(counter: object, minimum: int) -> bool:
+    return bool(await counter() >= minimum)  # type: ignore[operator]
