@@ -1,0 +1,339 @@
+"""How many updates per second the real pitch handlers carry, against a bare echo bot.
+
+Run by hand (not in CI), from the repository root (bench/README.md says more):
+
+    /work/venv/bin/python bench/throughput.py                  # SQLite, N = 1 10 100 1000
+    /work/venv/bin/python bench/throughput.py --modes direct --sizes 100
+    /work/venv/bin/python bench/throughput.py --database-url postgresql+asyncpg://…/bench
+
+B is python-telegram-bot with one echo handler and the same offline request layer
+(tests/support/telegram.RecordingRequest). Then N pitchers each do a whole pitch (/start,
+consent, every question, review, send; the card goes to a staff group) through
+``build_application(..., rate_limit=False)`` on a fresh database (SQLite in a temp file,
+or the PostgreSQL URL's tables emptied first). Modes, each against B fed the same way:
+``direct`` (round-robin through ``process_update``, one at a time; the targets apply),
+``queued`` (after ``app.start()`` each pitcher puts its next update in
+``app.update_queue`` once the previous one was handled; PerChatUpdateProcessor runs them
+concurrently; latency = put to handled, about N / throughput at saturation) and
+``paced`` (that queue fed at a steady ``--rate``, in a random interleaving: each
+pitcher's updates in order, but not everyone at the same step, as round-robin would put
+all N heavy "send" steps into the same second).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import functools
+import itertools
+import logging
+import random
+import sys
+import tempfile
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+# ruff: noqa: E402 (the imports below need the repository root on sys.path)
+
+from sqlalchemy import func, select, text
+from telegram import Update, ext
+
+from bot.app import build_application
+from bot.conversation import Conversations
+from bot.settings import Settings
+from dialogs.catalog import Catalog
+from dialogs.flow import Kind, load_flow
+from storage.database import Database, create_database, is_sqlite
+from storage.migrate import upgrade
+from storage.models import Base, Pitch
+from tests.bot.scenario import ANSWERS, PICKS
+from tests.support.telegram import BOT_USER, NOW, RecordingRequest
+
+TOKEN = "123456:BENCH-TOKEN"
+STAFF_CHAT = -100777
+FIRST_USER = 100_000
+FLOW = load_flow()
+LOCKED = ("database is locked", "deadlock detected", "could not serialize")
+App = ext.Application[Any, Any, Any, Any, Any, Any]
+Payload = dict[str, Any]
+_ids = itertools.count(1)
+
+
+def _person(user_id: int) -> tuple[Payload, Payload]:
+    chat = {"id": user_id, "type": "private", "first_name": f"P{user_id}"}
+    return chat, {
+        "id": user_id,
+        "is_bot": False,
+        "first_name": f"P{user_id}",
+        "language_code": "nl",
+    }
+
+
+def _message(user_id: int, words: str) -> Payload:
+    chat, user = _person(user_id)
+    message: Payload = {"message_id": next(_ids), "date": NOW, "chat": chat, "from": user}
+    message["text"] = words
+    if words.startswith("/"):
+        message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(words)}]
+    return {"message": message}
+
+
+def _press(user_id: int, data: str) -> Payload:
+    chat, user = _person(user_id)
+    shown = {"message_id": next(_ids), "date": NOW, "chat": chat, "from": BOT_USER, "text": "…"}
+    query = {"id": str(next(_ids)), "from": user, "chat_instance": "i", "data": data}
+    return {"callback_query": {**query, "message": shown}}
+
+
+def pitch_script(user_id: int) -> list[Payload]:
+    """Every update of one whole pitch in Dutch, as tests/bot/scenario.py walks it."""
+    script = [_message(user_id, "/start"), _press(user_id, "consent:yes:nl")]
+    for question in FLOW.questions:
+        key = question.key
+        if key in ANSWERS["nl"]:
+            script.append(_message(user_id, ANSWERS["nl"][key]))
+        elif question.kind is Kind.MULTI_CHOICE:
+            script += [_press(user_id, f"tog:{key}:{i}") for i in PICKS[key]]
+            script.append(_press(user_id, f"done:{key}"))
+        elif question.is_choice:
+            script.append(_press(user_id, f"opt:{key}:{PICKS[key][0]}"))
+        else:
+            script.append(_press(user_id, f"skip:{key}"))
+    return [*script, _press(user_id, "send")]
+
+
+def echo_script(user_id: int, count: int) -> list[Payload]:
+    return [_message(user_id, f"hello number {i}") for i in range(count)]
+
+
+@dataclass
+class Result:
+    updates: int = 0
+    seconds: float = 0.0
+    latencies: list[float] = field(default_factory=list)
+    errors: int = 0
+    locks: int = 0
+    sent: int = 0
+
+    @property
+    def rate(self) -> float:
+        return self.updates / self.seconds
+
+    def ms(self, share: float) -> float:
+        ordered = sorted(self.latencies)
+        return 1000 * ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+class Tally(logging.Handler):
+    """Counts failed updates (logged at ERROR) and, among them, database lock errors."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.errors = self.locks = 0
+        self.first: str | None = None
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.errors += 1
+        error = record.exc_info[1] if record.exc_info else None
+        described = f"{record.getMessage()}: {getattr(error, 'orig', None) or error!r}"
+        self.locks += any(sign in described for sign in LOCKED)
+        self.first = self.first or described[:160]
+
+
+async def direct(app: App, scripts: list[list[Payload]]) -> Result:
+    """Round-robin, one update per pitcher, each through process_update."""
+    result = Result()
+    began = time.perf_counter()
+    for turn in itertools.zip_longest(*scripts):
+        for payload in filter(None, turn):
+            start = time.perf_counter()
+            await app.process_update(Update.de_json({**payload, "update_id": next(_ids)}, app.bot))
+            result.latencies.append(time.perf_counter() - start)
+    result.seconds = time.perf_counter() - began
+    return result
+
+
+Runner = Callable[[App, list[list[Payload]]], Awaitable[Result]]
+MODES = ["direct", "queued", "paced"]
+
+
+def track(app: App) -> dict[int, asyncio.Future[float]]:
+    """Futures, by update id, that get the time each update's handling ended."""
+    waiting: dict[int, asyncio.Future[float]] = {}
+
+    async def handled(update: Update, _: ext.ContextTypes.DEFAULT_TYPE) -> None:
+        waiting.pop(update.update_id).set_result(time.perf_counter())
+
+    app.add_handler(ext.TypeHandler(Update, handled), group=99)  # after every other handler
+    return waiting
+
+
+async def queued(app: App, scripts: list[list[Payload]]) -> Result:
+    """N pitchers, each with one update in app.update_queue until it is handled."""
+    waiting, result = track(app), Result()
+
+    async def pitcher(script: list[Payload]) -> None:
+        for payload in script:
+            update = Update.de_json({**payload, "update_id": next(_ids)}, app.bot)
+            done = waiting[update.update_id] = asyncio.get_running_loop().create_future()
+            start = time.perf_counter()
+            await app.update_queue.put(update)
+            result.latencies.append(await asyncio.wait_for(done, 120) - start)
+
+    await app.start()
+    began = time.perf_counter()
+    try:
+        await asyncio.gather(*(pitcher(script) for script in scripts))
+        result.seconds = time.perf_counter() - began
+    finally:
+        await app.stop()
+    return result
+
+
+def mixed(scripts: list[list[Payload]]) -> list[Payload]:
+    """A random interleaving: each pitcher's updates in order, pitchers at different steps."""
+    turns = [i for i, script in enumerate(scripts) for _ in script]
+    random.Random(5).shuffle(turns)
+    cursors = [iter(script) for script in scripts]
+    return [next(cursors[i]) for i in turns]
+
+
+async def paced(app: App, scripts: list[list[Payload]], rate: float) -> Result:
+    """Into app.update_queue at a steady ``rate``, whatever the bot does."""
+    waiting, result = track(app), Result()
+    sent: list[tuple[float, asyncio.Future[float]]] = []
+    await app.start()
+    began = time.perf_counter()
+    try:
+        for payload in mixed(scripts):
+            await asyncio.sleep(began + len(sent) / rate - time.perf_counter())
+            update = Update.de_json({**payload, "update_id": next(_ids)}, app.bot)
+            done = waiting[update.update_id] = asyncio.get_running_loop().create_future()
+            sent.append((time.perf_counter(), done))
+            await app.update_queue.put(update)
+        result.latencies = [await asyncio.wait_for(done, 120) - put for put, done in sent]
+        result.seconds = max(done.result() for _, done in sent) - began
+    finally:
+        await app.stop()
+    return result
+
+
+def echo_app(request: RecordingRequest) -> App:
+    async def echo(update: Update, _: ext.ContextTypes.DEFAULT_TYPE) -> None:
+        assert update.message is not None and update.message.text is not None
+        await update.message.reply_text(update.message.text)
+
+    builder = ext.ApplicationBuilder().token(TOKEN).request(request).get_updates_request(request)
+    app = builder.concurrent_updates(64).build()
+    app.add_handler(ext.MessageHandler(ext.filters.TEXT, echo))
+    return app
+
+
+async def baseline(runner: Runner, users: int, each: int, repeats: int) -> Result:
+    """B: the echo bot, fed like the pitchers are (the best of ``repeats`` runs)."""
+    best = Result(seconds=float("inf"), updates=1)
+    for _ in range(repeats):
+        app = echo_app(RecordingRequest())
+        scripts = [echo_script(FIRST_USER + i, each) for i in range(users)]
+        async with app:
+            result = await runner(app, scripts)
+        result.updates = users * each
+        best = min(best, result, key=lambda r: r.seconds / r.updates)
+    return best
+
+
+async def fresh_database(url: str | None, folder: Path, name: str) -> Database:
+    if url is None:
+        database = create_database(f"sqlite+aiosqlite:///{folder / name}.db")
+        await upgrade(database)
+        return database
+    database = create_database(url)
+    await upgrade(database)
+    tables = ", ".join(table.name for table in Base.metadata.sorted_tables)
+    async with database.engine.begin() as connection:
+        await connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    return database
+
+
+async def pitchers(runner: Runner, size: int, url: str | None, folder: Path) -> Result:
+    database = await fresh_database(url, folder, f"pitchers-{next(_ids)}")
+    settings = Settings(  # type: ignore[call-arg]
+        _env_file=None, TELEGRAM_BOT_TOKEN=TOKEN, staff_ids=frozenset({7001}),
+        staff_chat_id=STAFF_CHAT,
+    )  # fmt: skip
+    conversations = Conversations(database, FLOW)
+    app = build_application(
+        settings, conversations, Catalog.load(), request=RecordingRequest(), rate_limit=False
+    )
+    tally = Tally()
+    logging.getLogger().addHandler(tally)
+    try:
+        scripts = [pitch_script(FIRST_USER + i) for i in range(size)]
+        async with app:
+            result = await runner(app, scripts)
+        result.updates = sum(len(script) for script in scripts)
+        async with database.sessions() as session:
+            query = select(func.count()).where(Pitch.status == "new")
+            result.sent = (await session.execute(query)).scalar_one()
+    finally:
+        logging.getLogger().removeHandler(tally)
+        await database.dispose()
+    result.errors, result.locks = tally.errors, tally.locks
+    if tally.first:
+        print(f"  first failure: {tally.first}")
+    return result
+
+
+def verdict(ok: bool, margin: str) -> str:
+    return f"{'PASS' if ok else 'MISS'} ({margin})"
+
+
+def show(mode: str, n: str, r: Result, base: Result, tail: str) -> None:
+    speed = f"{r.updates:8} {r.rate:8.0f} {r.rate / base.rate:6.3f}"
+    print(f"{mode:6} {n:>5} {speed} {r.ms(0.5):8.2f} {r.ms(0.99):8.2f} {tail}")
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1, 10, 100, 1000])
+    parser.add_argument("--modes", nargs="+", choices=MODES, default=MODES)
+    parser.add_argument("--rate", type=float, default=100.0, help="paced: updates/s (100)")
+    parser.add_argument("--database-url", help="PostgreSQL URL of a database of your own")
+    args = parser.parse_args()
+    if args.database_url and is_sqlite(args.database_url):
+        parser.error("--database-url is for PostgreSQL; SQLite is the default")
+    runners: dict[str, Runner] = {"direct": direct, "queued": queued}
+    runners["paced"] = functools.partial(paced, rate=args.rate)
+    logging.getLogger().setLevel(logging.ERROR)  # failed updates reach the tally, not stderr
+    per_pitch = len(pitch_script(0))
+    where = "PostgreSQL" if args.database_url else "SQLite (temp file)"
+    print(f"{where}; {per_pitch} updates per pitch; paced at {args.rate:.0f} updates/s")
+    print(f"{'mode':6} {'N':>5} {'updates':>8} {'upd/s':>8} {'× B':>6} {'p50 ms':>8} "
+          f"{'p99 ms':>8} {'errors':>6} {'locks':>5} {'sent':>5}")  # fmt: skip
+    rows: dict[tuple[str, int], tuple[Result, float]] = {}
+    with tempfile.TemporaryDirectory(prefix="pitchbot-throughput-") as folder:
+        for mode in args.modes:
+            base = await baseline(runners[mode], 100, per_pitch, 1 if mode == "paced" else 3)
+            show(mode, "B", base, base, "  (echo bot, 100 users)")
+            for size in args.sizes:
+                r = await pitchers(runners[mode], size, args.database_url, Path(folder))
+                rows[mode, size] = r, r.rate / base.rate
+                show(mode, str(size), r, base, f"{r.errors:6} {r.locks:5} {r.sent:5}")
+    if ("direct", 100) in rows:
+        r, ratio = rows["direct", 100]
+        margin = f"{ratio:.3f} × B, {ratio / 0.10:.2f} × target"
+        print(f"direct N=100 ≥ 0.10 × B: {verdict(ratio >= 0.10, margin)}")
+        print(f"direct N=100 p99 ≤ 20 ms: {verdict(r.ms(0.99) <= 20, f'{r.ms(0.99):.1f} ms')}")
+    locks = sum(r.locks for r, _ in rows.values())
+    errors = sum(r.errors for r, _ in rows.values())
+    print(f"no lock errors: {verdict(locks == 0, f'{locks}; failed updates in all: {errors}')}")
+    unsent = [f"{m} N={n}" for (m, n), (r, _) in rows.items() if r.sent != n]
+    print(f"every pitch sent: {verdict(not unsent, ', '.join(unsent) or 'all')}")
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
