@@ -1,23 +1,15 @@
 """How many updates per second the real pitch handlers carry, against a bare echo bot.
 
-Run by hand (not in CI), from the repository root (bench/README.md says more):
-
     /work/venv/bin/python bench/throughput.py                  # SQLite, N = 1 10 100 1000
     /work/venv/bin/python bench/throughput.py --modes direct --sizes 100
     /work/venv/bin/python bench/throughput.py --database-url postgresql+asyncpg://…/bench
 
-B is python-telegram-bot with one echo handler and the same offline request layer
-(tests/support/telegram.RecordingRequest). Then N pitchers each do a whole pitch (/start,
-consent, every question, review, send; the card goes to a staff group) through
-``build_application(..., rate_limit=False)`` on a fresh database (SQLite in a temp file,
-or the PostgreSQL URL's tables emptied first). Modes, each against B fed the same way:
-``direct`` (round-robin through ``process_update``, one at a time; the targets apply),
-``queued`` (after ``app.start()`` each pitcher puts its next update in
-``app.update_queue`` once the previous one was handled; PerChatUpdateProcessor runs them
-concurrently; latency = put to handled, about N / throughput at saturation) and
-``paced`` (that queue fed at a steady ``--rate``, in a random interleaving: each
-pitcher's updates in order, but not everyone at the same step, as round-robin would put
-all N heavy "send" steps into the same second).
+B is python-telegram-bot with one echo handler and the tests' offline request layer; then
+N pitchers each do a whole pitch (/start … send, with the staff card) through
+``build_application(..., rate_limit=False)``. Modes ``direct`` (round-robin through
+``process_update``; the targets), ``queued`` (``app.update_queue`` after ``app.start()``,
+one update in flight per pitcher) and ``paced`` (that queue at a steady ``--rate``, in a
+random interleaving): see bench/README.md.
 """
 
 from __future__ import annotations
@@ -64,13 +56,9 @@ _ids = itertools.count(1)
 
 
 def _person(user_id: int) -> tuple[Payload, Payload]:
-    chat = {"id": user_id, "type": "private", "first_name": f"P{user_id}"}
-    return chat, {
-        "id": user_id,
-        "is_bot": False,
-        "first_name": f"P{user_id}",
-        "language_code": "nl",
-    }
+    name = f"P{user_id}"
+    chat = {"id": user_id, "type": "private", "first_name": name}
+    return chat, {"id": user_id, "is_bot": False, "first_name": name, "language_code": "nl"}
 
 
 def _message(user_id: int, words: str) -> Payload:
@@ -172,17 +160,25 @@ def track(app: App) -> dict[int, asyncio.Future[float]]:
     return waiting
 
 
+async def enqueue(
+    app: App, waiting: dict[int, asyncio.Future[float]], payload: Payload
+) -> tuple[float, asyncio.Future[float]]:
+    """Put one update into app.update_queue: when it was put, and when it will be handled."""
+    update = Update.de_json({**payload, "update_id": next(_ids)}, app.bot)
+    done = waiting[update.update_id] = asyncio.get_running_loop().create_future()
+    put = time.perf_counter()
+    await app.update_queue.put(update)
+    return put, done
+
+
 async def queued(app: App, scripts: list[list[Payload]]) -> Result:
     """N pitchers, each with one update in app.update_queue until it is handled."""
     waiting, result = track(app), Result()
 
     async def pitcher(script: list[Payload]) -> None:
         for payload in script:
-            update = Update.de_json({**payload, "update_id": next(_ids)}, app.bot)
-            done = waiting[update.update_id] = asyncio.get_running_loop().create_future()
-            start = time.perf_counter()
-            await app.update_queue.put(update)
-            result.latencies.append(await asyncio.wait_for(done, 120) - start)
+            put, done = await enqueue(app, waiting, payload)
+            result.latencies.append(await asyncio.wait_for(done, 120) - put)
 
     await app.start()
     began = time.perf_counter()
@@ -211,10 +207,7 @@ async def paced(app: App, scripts: list[list[Payload]], rate: float) -> Result:
     try:
         for payload in mixed(scripts):
             await asyncio.sleep(began + len(sent) / rate - time.perf_counter())
-            update = Update.de_json({**payload, "update_id": next(_ids)}, app.bot)
-            done = waiting[update.update_id] = asyncio.get_running_loop().create_future()
-            sent.append((time.perf_counter(), done))
-            await app.update_queue.put(update)
+            sent.append(await enqueue(app, waiting, payload))
         result.latencies = [await asyncio.wait_for(done, 120) - put for put, done in sent]
         result.seconds = max(done.result() for _, done in sent) - began
     finally:
@@ -246,21 +239,19 @@ async def baseline(runner: Runner, users: int, each: int, repeats: int) -> Resul
     return best
 
 
-async def fresh_database(url: str | None, folder: Path, name: str) -> Database:
-    if url is None:
-        database = create_database(f"sqlite+aiosqlite:///{folder / name}.db")
-        await upgrade(database)
-        return database
-    database = create_database(url)
+async def fresh_database(url: str | None, folder: Path) -> Database:
+    """A migrated, empty database: a new SQLite file, or the server's tables emptied."""
+    database = create_database(url or f"sqlite+aiosqlite:///{folder / str(next(_ids))}.db")
     await upgrade(database)
-    tables = ", ".join(table.name for table in Base.metadata.sorted_tables)
-    async with database.engine.begin() as connection:
-        await connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    if url is not None:
+        tables = ", ".join(table.name for table in Base.metadata.sorted_tables)
+        async with database.engine.begin() as connection:
+            await connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
     return database
 
 
 async def pitchers(runner: Runner, size: int, url: str | None, folder: Path) -> Result:
-    database = await fresh_database(url, folder, f"pitchers-{next(_ids)}")
+    database = await fresh_database(url, folder)
     settings = Settings(  # type: ignore[call-arg]
         _env_file=None, TELEGRAM_BOT_TOKEN=TOKEN, staff_ids=frozenset({7001}),
         staff_chat_id=STAFF_CHAT,
