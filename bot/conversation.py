@@ -85,7 +85,7 @@ class Conversations:
         return code if code in LANGUAGES else self.default_language
 
     async def handle(self, person: Person, event: Event, update_id: int | None = None) -> Response:
-        async with self.database.sessions() as session, session.begin():
+        async with self.database.transaction() as session:
             pitcher = await repo.get_pitcher(session, person.user_id)
             if pitcher is not None and update_id is not None:
                 if not repo.claim_update(pitcher, update_id):
@@ -106,7 +106,7 @@ class Conversations:
     ) -> Response | None:
         """A pitcher answering a team message (Telegram's reply) reaches the team even
         mid-draft. None when the reference is not one of this person's sent pitches."""
-        async with self.database.sessions() as session, session.begin():
+        async with self.database.transaction() as session:
             pitcher = await repo.get_pitcher(session, person.user_id)
             pitch = await staff.get_pitch_by_reference(session, reference)
             if pitcher is None or pitch is None or pitch.pitcher_id != pitcher.id:
@@ -130,7 +130,7 @@ class Conversations:
 
     async def tell_group_once(self, chat_id: int) -> bool:
         """True the first time a group asks, so the bot answers each group only once."""
-        async with self.database.sessions() as session, session.begin():
+        async with self.database.transaction() as session:
             return await repo.mark_group_notified(session, chat_id, self.clock())
 
     # loading ------------------------------------------------------------------------------

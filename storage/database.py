@@ -8,6 +8,9 @@ savepoints that really nest inside the caller's transaction (see
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager, nullcontext
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,6 +38,20 @@ class Database:
 
     engine: AsyncEngine
     sessions: async_sessionmaker[AsyncSession]
+    write_lock: asyncio.Lock | None = None
+    """SQLite only: one writing unit of work at a time in this process.
+
+    SQLite has one writer; a unit of work holds its lock across awaits, and others would
+    wait in SQLite's busy handler, which sleeps and gives up after the busy timeout
+    ("database is locked" under load). Queueing them here instead never gives up.
+    """
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[AsyncSession]:
+        """A session in a transaction that commits on success: one writing unit of work."""
+        async with self.write_lock or nullcontext(), self.sessions() as session:
+            async with session.begin():
+                yield session
 
     async def dispose(self) -> None:
         """Close every pooled connection (and, on SQLite, its worker thread)."""
@@ -57,7 +74,8 @@ def create_database(url: str) -> Database:
     if sqlite:
         event.listen(engine.sync_engine, "connect", _set_sqlite_pragmas)
         event.listen(engine.sync_engine, "savepoint", _begin_before_savepoint)
-    return Database(engine, async_sessionmaker(engine, expire_on_commit=False))
+    lock = asyncio.Lock() if sqlite else None
+    return Database(engine, async_sessionmaker(engine, expire_on_commit=False), lock)
 
 
 def _unicode_lower(value: str | None) -> str | None:

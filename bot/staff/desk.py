@@ -48,7 +48,7 @@ class StaffDesk:
 
         False for an update handled before (Telegram redelivers after a crash).
         """
-        async with self.database.sessions() as session, session.begin():
+        async with self.database.transaction() as session:
             return await members.remember_staff(
                 session,
                 telegram_user_id=person.user_id,
@@ -92,7 +92,7 @@ class StaffDesk:
             return pitch if pitch is not None and pitch.reference else None
 
     async def change_status(self, pitch_id: int, status: str, actor_id: int) -> StatusChange | None:
-        async with self.database.sessions() as session, session.begin():
+        async with self.database.transaction() as session:
             pitch = await staff.get_pitch(session, pitch_id)
             if pitch is None or pitch.reference is None:
                 return None
@@ -102,7 +102,7 @@ class StaffDesk:
             return StatusChange(pitch, previous)
 
     async def claim(self, pitch_id: int, actor_id: int) -> Claim | None:
-        async with self.database.sessions() as session, session.begin():
+        async with self.database.transaction() as session:
             pitch = await staff.get_pitch(session, pitch_id)
             if pitch is None or pitch.reference is None:
                 return None
@@ -118,20 +118,20 @@ class StaffDesk:
             return await members.staff_by_username(session, username)
 
     async def assign(self, pitch_id: int, staff_id: int, actor_id: int) -> None:
-        async with self.database.sessions() as session, session.begin():
+        async with self.database.transaction() as session:
             pitch = await staff.get_pitch(session, pitch_id)
             if pitch is not None:
                 await triage.assign(session, pitch, staff_id, actor_id=actor_id, now=self.clock())
 
     async def note(self, pitch_id: int, note: str, actor_id: int) -> None:
-        async with self.database.sessions() as session, session.begin():
+        async with self.database.transaction() as session:
             pitch = await staff.get_pitch(session, pitch_id)
             if pitch is not None:
                 await triage.add_note(session, pitch, note, actor_id=actor_id, now=self.clock())
 
     async def record_reply(self, pitch_id: int, message: str, actor_id: int) -> int:
         """Store the team's message before sending it, so it is never lost."""
-        async with self.database.sessions() as session, session.begin():
+        async with self.database.transaction() as session:
             pitch = await staff.get_pitch(session, pitch_id)
             assert pitch is not None
             event = await triage.add_message(
@@ -146,7 +146,7 @@ class StaffDesk:
             return event.id
 
     async def mark_delivery(self, event_id: int, delivered: bool) -> None:
-        async with self.database.sessions() as session, session.begin():
+        async with self.database.transaction() as session:
             await triage.mark_delivery(session, event_id, delivered)
 
     async def stats(self) -> staff.Stats:
@@ -158,7 +158,7 @@ class StaffDesk:
             return await staff.cards_to_send(session)
 
     async def card_sent(self, pitch_id: int) -> None:
-        async with self.database.sessions() as session, session.begin():
+        async with self.database.transaction() as session:
             pitch = await staff.get_pitch(session, pitch_id)
             if pitch is not None:
                 staff.mark_card_sent(pitch, self.clock())

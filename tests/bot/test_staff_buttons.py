@@ -9,7 +9,7 @@ import pytest
 from telegram import Update
 
 import storage.triage
-from storage.database import Database
+from storage.database import Database, create_database
 from tests.bot.conftest import (
     OLGA,
     PIETER,
@@ -87,8 +87,13 @@ def take_update(app_bot_user: dict[str, object], pitch_id: int, card: Sent) -> d
 
 
 async def test_two_staff_taking_the_same_pitch_at_once_one_wins(
-    team: TeamHarness, database: Database, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch
+    team: TeamHarness,
+    database: Database,
+    database_url: str,
+    clock: FrozenClock,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    """Two bot processes (each its own engine) on one database."""
     reference, pitch_id, card = await a_card(team)
     both_there = asyncio.Barrier(2)
     claim = storage.triage.claim
@@ -99,19 +104,23 @@ async def test_two_staff_taking_the_same_pitch_at_once_one_wins(
         return await claim(*args, **kwargs)
 
     monkeypatch.setattr(storage.triage, "claim", claim_at_once)
-    other_app, other_request, _ = make_team_app(database, clock, FakeMonotonic())
+    other_database = create_database(database_url)
+    other_app, other_request, _ = make_team_app(other_database, clock, FakeMonotonic())
     olga = {"id": OLGA, "is_bot": False, "first_name": "Olga", "username": "olga"}
     pieter = {"id": PIETER, "is_bot": False, "first_name": "Pieter", "username": "pieter"}
 
-    async with other_app:
-        await asyncio.gather(
-            team.app.process_update(
-                Update.de_json(take_update(olga, pitch_id, card), team.app.bot)
-            ),
-            other_app.process_update(
-                Update.de_json(take_update(pieter, pitch_id, card), other_app.bot)
-            ),
-        )
+    try:
+        async with other_app:
+            await asyncio.gather(
+                team.app.process_update(
+                    Update.de_json(take_update(olga, pitch_id, card), team.app.bot)
+                ),
+                other_app.process_update(
+                    Update.de_json(take_update(pieter, pitch_id, card), other_app.bot)
+                ),
+            )
+    finally:
+        await other_database.dispose()
 
     toasts = [r.sent("answerCallbackQuery")[-1]["text"] for r in (team.request, other_request)]
     winner = (await pitch_row(database, reference)).assignee_id

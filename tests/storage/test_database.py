@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
 
 import pytest
@@ -50,3 +51,35 @@ def test_sqlite_urls_are_recognised_whatever_the_driver() -> None:
     assert is_sqlite("sqlite+aiosqlite:///pitchbot.db")
     assert is_sqlite("sqlite:///:memory:")
     assert not is_sqlite("postgresql+asyncpg://postgres@127.0.0.1:5432/test")
+
+
+async def test_sqlite_writers_queue_in_the_process_instead_of_failing(database: Database) -> None:
+    """A unit of work holding SQLite's write lock across awaits makes the next one wait
+    its turn here, never in SQLite's busy handler (which gives up: "database is locked")."""
+    if database.write_lock is None:
+        pytest.skip("SQLite only: PostgreSQL has many writers")
+    order: list[str] = []
+    entered, release = asyncio.Event(), asyncio.Event()
+
+    async def first() -> None:
+        async with database.transaction() as session:
+            await session.execute(text("INSERT INTO group_notices VALUES (1, '2026-11-26')"))
+            order.append("first in")
+            entered.set()
+            await release.wait()
+        order.append("first out")
+
+    async def second() -> None:
+        async with database.transaction() as session:
+            order.append("second in")
+            await session.execute(text("INSERT INTO group_notices VALUES (2, '2026-11-26')"))
+
+    one = asyncio.create_task(first())
+    await entered.wait()
+    two = asyncio.create_task(second())
+    await asyncio.sleep(0)  # let the second reach the lock (a yield, no waiting for time)
+
+    assert order == ["first in"]
+    release.set()
+    await asyncio.gather(one, two)
+    assert order == ["first in", "first out", "second in"]
