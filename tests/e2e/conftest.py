@@ -33,6 +33,7 @@ from bot.threads import find_reference
 from dialogs.catalog import Catalog
 from dialogs.flow import Flow, Kind, load_flow
 from dialogs.replies import text
+from tests.bot import scenario
 
 REPO = Path(__file__).resolve().parents[2]
 DEFAULT_EMULATOR_DIR = REPO.parent / "shared" / "tg-emulator"
@@ -418,29 +419,9 @@ def pitch_id(card: dict[str, Any]) -> int:
 # --- a pitch, as a person types it -------------------------------------------------------------
 
 ANSWERS: dict[str, dict[str, str]] = {
-    "nl": {
-        "idea": "Een buurtfrigo in Borgerhout voor de overschotten van supermarkten",
-        "dream": "Een wijk waar geen eten meer weggegooid wordt en buren elkaar kennen",
-        "challenge": "Gezinnen met een klein budget eten te weinig vers fruit",
-        "change": "Supermarkten geven hun overschotten elke avond aan de frigo in plaats van "
-        "ze weg te gooien",
-        "solution": "Een koelkast in het buurthuis die vrijwilligers elke dag aanvullen",
-        "novelty_detail": "Voedselbanken vragen een kaart, onze frigo staat open voor iedereen",
-        "connect": "Supermarkten, het buurthuis, vrijwilligers en het OCMW van Antwerpen",
-        "municipality": "Antwerpen",
-        "name": "Anna Peeters",
-        "contact": "anna@voorbeeld.be",
-    },
+    "nl": {**scenario.ANSWERS["nl"], "municipality": "Antwerpen"},
     "fr": {
-        "idea": "Un frigo solidaire à Borgerhout pour les invendus des supermarchés",
-        "dream": "Un quartier où plus rien ne se jette et où les voisins se connaissent",
-        "challenge": "Les familles au budget serré mangent trop peu de fruits frais",
-        "change": "Les supermarchés déposent leurs invendus au frigo chaque soir au lieu de "
-        "les jeter",
-        "solution": "Un frigo à la maison de quartier que des bénévoles remplissent chaque jour",
-        "novelty_detail": "Les banques alimentaires exigent une carte, notre frigo est ouvert "
-        "à tous",
-        "connect": "Les supermarchés, la maison de quartier, des bénévoles et le CPAS d'Anvers",
+        **scenario.ANSWERS["fr"],
         "municipality": "Anvers",
         "name": "Anne Lambert",
         "contact": "anne@exemple.be",
@@ -448,14 +429,7 @@ ANSWERS: dict[str, dict[str, str]] = {
 }
 """Typed answers long enough, and specific enough, that no follow-up question comes."""
 
-PICKS: dict[str, tuple[int, ...]] = {
-    "solution_form": (0, 1),
-    "novelty": (1,),
-    "stage": (1,),
-    "scope": (1,),
-    "support": (0, 3),
-    "contact": (0,),
-}
+PICKS: dict[str, tuple[int, ...]] = {**scenario.PICKS, "contact": (0,)}
 """Which option buttons are pressed (by position) when the answer is not typed; optional
 questions with neither are skipped."""
 
