@@ -86,11 +86,10 @@ class Conversations:
 
     async def handle(self, person: Person, event: Event, update_id: int | None = None) -> Response:
         async with self.database.transaction() as session:
-            pitcher = await repo.get_pitcher(session, person.user_id)
+            pitcher, row = await repo.get_pitcher_and_draft(session, person.user_id)
             if pitcher is not None and update_id is not None:
                 if not repo.claim_update(pitcher, update_id):
                     return Response(pitcher.language, duplicate=True)
-            row = await repo.get_draft(session, pitcher.id) if pitcher else None
             state = self._state(pitcher, row, person)
             outcome = self.engine.handle(state, event)
             saved = await self._save(session, person, pitcher, row, state, outcome, update_id)

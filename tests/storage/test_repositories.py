@@ -17,8 +17,8 @@ from storage.repositories import (
     claim_update,
     delete_answer,
     delete_pitch,
-    get_draft,
     get_pitcher,
+    get_pitcher_and_draft,
     mark_group_notified,
     pitches_of,
     set_answer,
@@ -91,14 +91,28 @@ async def test_a_draft_keeps_its_answers_across_sessions(database: Database) -> 
         await session.commit()
 
     async with database.sessions() as session:
-        again = await get_draft(session, pitcher.id)
+        found, again = await get_pitcher_and_draft(session, 1001)
 
+    assert found is not None and found.id == pitcher.id
     assert again is not None and again.id == draft.id
     assert again.step == "why" and again.phase == "asking" and not again.nudged
     assert {a.question_key: a.value for a in again.answers} == {
         "idea": "A repair café on wheels",
         "who": "Neighbours in Ghent",
     }
+
+
+async def test_a_pitcher_without_a_draft_is_found_without_one(database: Database) -> None:
+    async with database.sessions() as session:
+        pitcher = await _pitcher(session)
+        await submit_pitch(session, await _draft(session, pitcher), NOW)
+        await session.commit()
+
+    async with database.sessions() as session:
+        found, draft = await get_pitcher_and_draft(session, 1001)
+        assert await get_pitcher_and_draft(session, 2002) == (None, None)
+
+    assert found is not None and found.id == pitcher.id and draft is None
 
 
 async def test_an_answer_updated_twice_keeps_one_row(database: Database) -> None:
@@ -130,7 +144,7 @@ async def test_a_deleted_answer_is_forgotten(database: Database) -> None:
         await session.commit()
 
     async with database.sessions() as session:
-        again = await get_draft(session, pitcher.id)
+        _, again = await get_pitcher_and_draft(session, 1001)
         assert again is not None
         assert [a.question_key for a in again.answers] == ["who"]
         assert await _count(session, Answer) == 1
@@ -239,7 +253,7 @@ async def test_pitches_of_lists_newest_first_drafts_included(database: Database)
 
     async with database.sessions() as session:
         pitches = await pitches_of(session, pitcher.id)
-        draft = await get_draft(session, pitcher.id)
+        _, draft = await get_pitcher_and_draft(session, 1001)
 
     assert [(p.id, p.status) for p in pitches] == [(newest.id, "draft"), (oldest.id, "new")]
     assert draft is not None and draft.id == newest.id
