@@ -70,7 +70,7 @@ def claim_update(pitcher: Pitcher, update_id: int) -> bool:
     return True
 
 
-def _pitcher_and_draft_query() -> Select[tuple[Pitcher, Pitch]]:
+def _pitcher_and_draft_query() -> Select[Pitcher, Pitch]:
     draft = aliased(Pitch)
     newest_draft = (
         select(draft.id)
