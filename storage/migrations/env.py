@@ -18,7 +18,7 @@ from sqlalchemy import Connection
 
 from storage.database import create_database, is_sqlite
 from storage.migrate import migration_transaction
-from storage.models import Base, UTCDateTime
+from storage.models import Base, UTCDateTime, in_schema
 
 DEFAULT_URL = "sqlite+aiosqlite:///pitchbot.db"
 
@@ -39,6 +39,7 @@ def _options(sqlite: bool) -> dict[str, Any]:
         "target_metadata": target_metadata,
         "render_as_batch": sqlite,
         "render_item": _render_item,
+        "include_object": in_schema,
     }
 
 

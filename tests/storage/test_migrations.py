@@ -11,7 +11,7 @@ from sqlalchemy import Connection, inspect
 
 from storage.database import Database, create_database
 from storage.migrate import alembic_config, migration_transaction, pending, upgrade, upgrade_url
-from storage.models import Base
+from storage.models import Base, in_schema
 
 
 def _tables(connection: Connection) -> set[str]:
@@ -19,7 +19,8 @@ def _tables(connection: Connection) -> set[str]:
 
 
 def _differences(connection: Connection) -> list[object]:
-    return list(compare_metadata(MigrationContext.configure(connection), Base.metadata))
+    context = MigrationContext.configure(connection, opts={"include_object": in_schema})
+    return list(compare_metadata(context, Base.metadata))
 
 
 def _downgrade_to_base(connection: Connection) -> None:

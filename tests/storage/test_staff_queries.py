@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
+from sqlalchemy import event
 
 from storage.database import Database
 from storage.models import Event
@@ -194,3 +196,34 @@ async def test_search_ignores_the_case_of_accented_letters_too(database: Databas
         found, _ = await search(session, statuses=None, words=["REPAIRCAFÉ", "élisabethville"])
 
     assert [p.id for p in found] == [cafe.id]
+
+
+async def test_on_postgresql_a_word_search_can_use_the_trigram_index(database: Database) -> None:
+    """With a million pitches only the index keeps search fast: the query must match it."""
+    if database.engine.dialect.name != "postgresql":
+        pytest.skip("a PostgreSQL index (SQLite reads the answers)")
+    executed: list[str] = []
+
+    def record(*args: Any) -> None:
+        executed.append(args[2])
+
+    async with database.sessions() as session:
+        event.listen(database.engine.sync_engine, "before_cursor_execute", record)
+        try:
+            await search(session, statuses=["new"], words=["repair"])
+        finally:
+            event.remove(database.engine.sync_engine, "before_cursor_execute", record)
+    async with database.engine.connect() as connection:
+        index = await connection.exec_driver_sql(
+            "SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_answers_value_trgm'"
+        )
+        await connection.exec_driver_sql("SET enable_seqscan = off")  # a tiny table otherwise
+        plan = await connection.exec_driver_sql(
+            "EXPLAIN SELECT id FROM answers WHERE lower(value) LIKE '%' || $1 || '%' ESCAPE '/'",
+            ("repair",),
+        )
+        steps = "\n".join(row[0] for row in plan)
+
+    assert "lower(answers.value) LIKE" in executed[0]  # the indexed expression, as is
+    assert "gin (lower(value) gin_trgm_ops)" in index.scalar_one()
+    assert "ix_answers_value_trgm" in steps
