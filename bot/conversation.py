@@ -49,6 +49,8 @@ class TeamNews:
     pitch_id: int
     message: str | None = None
     """What the pitcher wrote to the team; None for a newly sent pitch."""
+    event_id: int | None = None
+    """The stored message, queued until the staff chat has shown it."""
 
 
 @dataclass(frozen=True)
@@ -120,12 +122,13 @@ class Conversations:
     async def _relay(
         self, session: AsyncSession, pitch: Pitch, message: str
     ) -> tuple[tuple[Reply, ...], TeamNews]:
-        message = message.strip()
-        await triage.add_message(
-            session, pitch, message, direction="in", actor_id=None, delivered=True, now=self.clock()
+        message, now = message.strip(), self.clock()
+        event = await triage.add_message(
+            session, pitch, message, direction="in", actor_id=None, delivered=True, now=now
         )
+        await triage.queue_relay(session, event, now)
         reply = Reply((text("relayed", reference=pitch.reference or ""),))
-        return (reply,), TeamNews(pitch.id, message)
+        return (reply,), TeamNews(pitch.id, message, event.id)
 
     async def tell_group_once(self, chat_id: int) -> bool:
         """True the first time a group asks, so the bot answers each group only once."""

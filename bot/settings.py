@@ -30,7 +30,7 @@ class Settings(BaseSettings):
     staff_chat_id: int | None = None
     """The staff group: new pitches arrive there, and its members are staff too."""
     card_retry_seconds: float = Field(default=60.0, gt=0)
-    """How often cards the staff group did not take are tried again."""
+    """How often cards and pitchers' messages the staff group did not take are retried."""
 
     @field_validator("telegram_bot_token", mode="before")
     @classmethod

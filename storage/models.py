@@ -200,6 +200,21 @@ class Event(Base):
     payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
 
 
+class PendingRelay(Base):
+    """A pitcher's message the staff chat has not shown yet: the retry job's queue.
+
+    Written in the same transaction as the message's event, removed once the staff chat
+    took the message, so a message written while the chat was unreachable still arrives.
+    """
+
+    __tablename__ = "pending_relays"
+
+    event_id: Mapped[int] = mapped_column(
+        ForeignKey("events.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    queued_at: Mapped[datetime]
+
+
 class ReferenceCounter(Base):
     """The last pitch number handed out in a year (references restart each year)."""
 

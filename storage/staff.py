@@ -19,7 +19,7 @@ from sqlalchemy import ColumnElement, Select, and_, case, exists, func, select, 
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from storage.models import Answer, Event, Pitch, PitchStatus
+from storage.models import Answer, Event, PendingRelay, Pitch, PitchStatus
 
 SUBMITTED_STATUSES = tuple(status.value for status in PitchStatus if status != PitchStatus.DRAFT)
 """Every status a pitch can have once sent, in the order of its life."""
@@ -183,6 +183,17 @@ async def cards_to_send(session: AsyncSession, *, limit: int = 20) -> list[Pitch
         .limit(limit)
     )
     return await _pitches(session, query)
+
+
+async def relays_to_send(session: AsyncSession, *, limit: int = 20) -> list[Event]:
+    """Pitchers' messages the staff chat has not shown yet, oldest first."""
+    query = (
+        select(Event)
+        .join(PendingRelay, PendingRelay.event_id == Event.id)
+        .order_by(PendingRelay.queued_at, PendingRelay.event_id)
+        .limit(limit)
+    )
+    return list((await session.execute(query)).scalars())
 
 
 def mark_card_sent(pitch: Pitch, now: datetime) -> None:

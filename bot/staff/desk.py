@@ -163,5 +163,13 @@ class StaffDesk:
             if pitch is not None:
                 staff.mark_card_sent(pitch, self.clock())
 
+    async def relays_to_send(self) -> list[Event]:
+        async with self.database.sessions() as session:
+            return await staff.relays_to_send(session)
+
+    async def relay_shown(self, event_id: int) -> None:
+        async with self.database.transaction() as session:
+            await triage.relay_shown(session, event_id)
+
     def now(self) -> datetime:
         return self.clock()

@@ -1,7 +1,8 @@
 """Messages between the team and pitchers, and new pitch cards for the staff chat.
 
-A pitch is stored before its card is sent; an unreachable staff chat only delays the
-card: it is logged once per pitch and retried by a repeating job until it arrives.
+A pitch is stored before its card is sent, and a pitcher's message before it is relayed;
+an unreachable staff chat only delays them: each is logged once and retried by a
+repeating job until the chat takes it.
 """
 
 from __future__ import annotations
@@ -45,16 +46,19 @@ class TeamNotifier:
         self.flow = flow
         self.staff_chat_id = staff_chat_id
         self.language = language
-        self._reported: set[int] = set()
+        self._reported: set[tuple[str, int]] = set()
         self._sending: set[int] = set()
         """Pitches whose card is on its way (a rate limiter may hold it for minutes)."""
+        self._relaying: set[int] = set()
+        """Pitchers' messages (event ids) on their way to the staff chat."""
 
-    def _report_once(self, pitch: Pitch, error: object) -> None:
-        if pitch.id not in self._reported:
-            self._reported.add(pitch.id)
+    def _report_once(self, what: str, key: int, reference: str | None, error: object) -> None:
+        if (what, key) not in self._reported:
+            self._reported.add((what, key))
             log.warning(
-                "staff chat did not take the card of %s (%s); it is stored and will be retried",
-                pitch.reference,
+                "staff chat did not take %s %s (%s); it is stored and will be retried",
+                what,
+                reference,
                 error,
             )
 
@@ -84,10 +88,10 @@ class TeamNotifier:
         try:
             await send_replies(bot, self.catalog, self.staff_chat_id, self.language, [reply])
         except TelegramError as error:
-            self._report_once(pitch, error)
+            self._report_once("the card of", pitch.id, pitch.reference, error)
             return False
         await self.desk.card_sent(pitch.id)
-        self._reported.discard(pitch.id)
+        self._reported.discard(("the card of", pitch.id))
         return True
 
     async def retry_cards(self, bot: Bot) -> int:
@@ -101,18 +105,50 @@ class TeamNotifier:
             sent += 1
         return sent
 
-    async def retry_job(self, context: ContextTypes.DEFAULT_TYPE) -> None:
-        await self.retry_cards(context.bot)
+    async def retry_relays(self, bot: Bot) -> int:
+        """Relay pitchers' messages that did not arrive, oldest first; stop at a failure."""
+        sent = 0
+        for event in await self.desk.relays_to_send():
+            if event.id in self._relaying:
+                continue  # its first try is still under way
+            message = str(event.payload.get("text", ""))
+            if not await self._relay(bot, event.pitch_id, event.id, message):
+                break
+            sent += 1
+        return sent
 
-    async def pitcher_wrote(self, bot: Bot, news: TeamNews) -> None:
-        """Relay what a pitcher wrote to the staff chat, tagged with the reference."""
-        pitch = await self.desk.pitch(news.pitch_id)
-        if pitch is None or self.staff_chat_id is None or news.message is None:
-            return
+    async def retry_job(self, context: ContextTypes.DEFAULT_TYPE) -> None:
+        # cards first: a message about a pitch should not arrive before the pitch itself
+        await self.retry_cards(context.bot)
+        await self.retry_relays(context.bot)
+
+    async def pitcher_wrote(self, bot: Bot, news: TeamNews) -> bool:
+        """Relay what a pitcher wrote to the staff chat, tagged with the reference.
+
+        False when it has to wait for the retry job; a message already on its way is
+        not sent again.
+        """
+        if news.message is None or news.event_id is None:
+            return False
+        if news.event_id in self._relaying:
+            return True
+        return await self._relay(bot, news.pitch_id, news.event_id, news.message)
+
+    async def _relay(self, bot: Bot, pitch_id: int, event_id: int, message: str) -> bool:
+        self._relaying.add(event_id)
+        try:
+            return await self._post_relay(bot, pitch_id, event_id, message)
+        finally:
+            self._relaying.discard(event_id)
+
+    async def _post_relay(self, bot: Bot, pitch_id: int, event_id: int, message: str) -> bool:
+        pitch = await self.desk.pitch(pitch_id)
+        if pitch is None or self.staff_chat_id is None:
+            return False
         reply = Reply(
             (
                 text("staff_relay", mark=REPLY_MARK, reference=pitch.reference or ""),
-                text("staff_relay_text", text=news.message),
+                text("staff_relay_text", text=message),
             ),
             (
                 (
@@ -124,7 +160,11 @@ class TeamNotifier:
         try:
             await send_replies(bot, self.catalog, self.staff_chat_id, self.language, [reply])
         except TelegramError as error:
-            log.warning("could not relay a message about %s: %s", pitch.reference, error)
+            self._report_once("a message about", event_id, pitch.reference, error)
+            return False
+        await self.desk.relay_shown(event_id)
+        self._reported.discard(("a message about", event_id))
+        return True
 
     async def tell_pitcher(self, bot: Bot, pitch: Pitch, reply: Reply) -> bool:
         """Send to the pitcher's private chat in their language; False if undeliverable."""

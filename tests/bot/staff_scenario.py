@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
+from telegram.ext import Job
 
+from bot.staff.notify import TeamNotifier
 from bot.threads import find_reference
 from storage.database import Database
 from storage.models import Event, Pitch
@@ -94,3 +98,27 @@ async def stored_pitches(database: Database, count: int, since: datetime) -> lis
             at = since + timedelta(hours=number)
             pitches.append(await stored_sent(session, owner, at, answers))
         return pitches
+
+
+def retry_job(team: TeamHarness) -> Job:  # type: ignore[type-arg]
+    """The repeating job that sends the cards and messages the group did not take."""
+    assert team.app.job_queue is not None
+    jobs = [j for j in team.app.job_queue.jobs() if j.name == "retry_job"]
+    assert len(jobs) == 1
+    return jobs[0]
+
+
+def notifier(team: TeamHarness) -> TeamNotifier:
+    """The team's notifier, as the retry job holds it."""
+    found = getattr(retry_job(team).callback, "__self__", None)
+    assert isinstance(found, TeamNotifier)
+    return found
+
+
+async def until(condition: Callable[[], bool], what: str) -> None:
+    """Let the other tasks run until ``condition`` holds (a few hundred turns at most)."""
+    for _ in range(500):
+        if condition():
+            return
+        await asyncio.sleep(0.001)
+    raise AssertionError(f"never happened: {what}")

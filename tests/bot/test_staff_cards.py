@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
-from telegram.ext import AIORateLimiter, Job
+from telegram.ext import AIORateLimiter
 
-from bot.staff.notify import RETRY_SECONDS, TeamNotifier
+from bot.staff.notify import RETRY_SECONDS
 from storage.database import Database
 from tests.bot.conftest import (
     STAFF_CHAT,
@@ -21,7 +20,16 @@ from tests.bot.conftest import (
     make_team_app,
 )
 from tests.bot.scenario import FLOW, answer_questions, consent, telegram_length, visible
-from tests.bot.staff_scenario import FULL, cards, in_group, pitch_row, send_pitch
+from tests.bot.staff_scenario import (
+    FULL,
+    cards,
+    in_group,
+    notifier,
+    pitch_row,
+    retry_job,
+    send_pitch,
+    until,
+)
 
 ANNA = 1001
 KICKED = "Forbidden: bot was kicked from the supergroup chat"
@@ -102,21 +110,6 @@ async def test_a_long_pitch_is_split_under_telegrams_limit(team: TeamHarness) ->
     assert all(telegram_length(m.text) <= 4096 for m in shown)
     assert [bool(m.buttons) for m in shown] == [False] * (len(shown) - 1) + [True]
     assert "&amp;" in "".join(m.text for m in shown)
-
-
-def retry_job(team: TeamHarness) -> Job:  # type: ignore[type-arg]
-    """The repeating job that sends cards the group did not take."""
-    assert team.app.job_queue is not None
-    jobs = [j for j in team.app.job_queue.jobs() if j.name == "retry_job"]
-    assert len(jobs) == 1
-    return jobs[0]
-
-
-def notifier(team: TeamHarness) -> TeamNotifier:
-    """The team's notifier, as the retry job holds it."""
-    found = getattr(retry_job(team).callback, "__self__", None)
-    assert isinstance(found, TeamNotifier)
-    return found
 
 
 @pytest.mark.parametrize(
@@ -210,15 +203,6 @@ async def test_outgoing_messages_go_through_the_rate_limiter(
     assert quiet.bot.rate_limiter is None
     default, _ = make_app(database, clock)
     assert isinstance(default.bot.rate_limiter, AIORateLimiter), "on unless a test says not"
-
-
-async def until(condition: Callable[[], bool], what: str) -> None:
-    """Let the other tasks run until ``condition`` holds (a few hundred turns at most)."""
-    for _ in range(500):
-        if condition():
-            return
-        await asyncio.sleep(0.001)
-    raise AssertionError(f"never happened: {what}")
 
 
 async def test_a_card_still_on_its_way_is_not_sent_again_by_the_retry_job(

@@ -2,25 +2,31 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from datetime import timedelta
 
 import pytest
 
-from tests.bot.conftest import OLGA, PIETER, TeamHarness
+from tests.bot.conftest import OLGA, PIETER, STAFF_CHAT, TeamHarness
 from tests.bot.scenario import ANSWERS, draft_answers, prompt_of, snapshot, visible
 from tests.bot.staff_scenario import (
     FULL,
     cards,
     events_of,
     in_group,
+    notifier,
     only,
     pitch_row,
+    retry_job,
     send_pitch,
     texts,
+    until,
 )
 
 ANNA = 1001
 BLOCKED = "Forbidden: bot was blocked by the user"
+KICKED = "Forbidden: bot was kicked from the supergroup chat"
 
 
 async def test_a_reply_command_reaches_the_pitcher_marked_as_from_the_team(
@@ -363,3 +369,78 @@ async def test_a_card_quoting_the_mark_the_pitcher_typed_still_stays_in_the_grou
 
     assert team.request.shown(calls) == [], "nothing reached Anna or Bram"
     assert await snapshot(team.database) == before
+
+
+async def test_a_message_written_while_the_staff_group_is_down_arrives_once_it_is_back(
+    team: TeamHarness, caplog: pytest.LogCaptureFixture
+) -> None:
+    anna = team.pitcher()
+    reference, _ = await send_pitch(anna)
+    team.request.fail_chat(STAFF_CHAT, 403, KICKED, times=100)
+    before = len(team.request.calls)
+
+    replies = await anna.send("Is er al nieuws over mijn pitch?")
+
+    assert "Doorgestuurd naar het team" in only(replies, ANNA)[0].text
+    assert team.group_messages(before) == [], "the group did not take it"
+    shown = visible((await team.olga().send(f"/pitch {reference}"))[-1].text)
+    assert "Is er al nieuws over mijn pitch?" in shown, "on record meanwhile"
+    job = retry_job(team)
+    for _ in range(3):  # the job comes by while the group is still unreachable
+        await job.run(team.app)
+    reports = [r.getMessage() for r in caplog.records if r.name == "bot.staff.notify"]
+    assert len(reports) == 1 and reference in reports[0], reports
+    before = len(team.request.calls)
+
+    team.request.heal_chat(STAFF_CHAT)
+    await job.run(team.app)
+    await job.run(team.app)
+
+    relayed = team.group_messages(before)
+    assert [visible(m.text) for m in relayed] == [
+        f"↩️ 💬 {reference} · de pitcher schrijft:\n\nIs er al nieuws over mijn pitch?"
+    ], "arrives, once"
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR], "nothing crashed"
+
+
+async def test_waiting_messages_arrive_after_their_pitchs_card_and_in_order(
+    team: TeamHarness,
+) -> None:
+    team.request.fail_chat(STAFF_CHAT, 403, KICKED, times=100)
+    anna = team.pitcher()
+    reference, _ = await send_pitch(anna)
+    await anna.send("Eerste vraag")
+    team.clock.now += timedelta(minutes=1)
+    await anna.send("Tweede vraag")
+    team.request.heal_chat(STAFF_CHAT)
+    before = len(team.request.calls)
+
+    await retry_job(team).run(team.app)
+
+    shown = [visible(m.text) for m in team.group_messages(before)]
+    assert [text.split(" · ")[0] for text in shown] == [
+        f"📬 {reference}",
+        f"↩️ 💬 {reference}",
+        f"↩️ 💬 {reference}",
+    ]
+    assert shown[1].endswith("Eerste vraag") and shown[2].endswith("Tweede vraag")
+    assert await notifier(team).retry_relays(team.app.bot) == 0, "nothing left waiting"
+
+
+async def test_a_message_still_on_its_way_is_not_relayed_again_by_the_retry_job(
+    team: TeamHarness,
+) -> None:
+    anna = team.pitcher()
+    await send_pitch(anna)
+    release = team.request.hold(STAFF_CHAT)  # a burst: the message waits in the rate limiter
+    writing = asyncio.create_task(anna.send("Nog een vraag"))
+    await until(lambda: team.request.waiting(STAFF_CHAT) == 1, "the message is on its way")
+
+    retrying = asyncio.create_task(retry_job(team).run(team.app))  # comes by meanwhile
+    await until(retrying.done, "the job leaves the message alone instead of sending it too")
+    release.set()
+    await writing
+
+    relayed = [m for m in team.group_messages() if m.text.startswith("↩️")]
+    assert [visible(m.text).split(":")[-1].strip() for m in relayed] == ["Nog een vraag"]
+    assert await notifier(team).retry_relays(team.app.bot) == 0
