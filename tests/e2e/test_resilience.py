@@ -63,8 +63,9 @@ async def test_sigterm_mid_pitch_then_the_pitcher_continues_where_they_were(
 async def test_the_staff_group_refuses_the_card_then_gets_it_once_it_accepts(
     own_bot: Deployment,
 ) -> None:
-    """The bot was removed from the staff group: the pitch is kept, the failure logged
-    once, and the card retried every second until the group takes it."""
+    """The bot was removed from the staff group: the pitch and a message of the pitcher
+    are kept, each failure logged once, and both retried every second until the group
+    takes them."""
     async with meet(own_bot) as people:
         client = people.client
         group = own_bot.staff_chat
@@ -91,17 +92,22 @@ async def test_the_staff_group_refuses_the_card_then_gets_it_once_it_accepts(
             lambda: _at_least(card_attempts, tried + 1), 10.0, "a try that meets the fault"
         )
         assert not [m for m in await people.group_messages() if reference in body(m)]
+        # she writes to the team meanwhile: kept, and relayed once the group is back
+        await lena.send_text("Is mijn pitch goed aangekomen?")
+        await lena.next_message("Doorgestuurd naar het team")
 
         await client.set_chat_members(group, [{"user_id": 666, "status": "member"}])
         card = await people.card(reference)
         assert ANSWERS["nl"]["idea"] in body(card)
-        await asyncio.sleep(1.5)  # more retry rounds: the card is not sent twice
-        cards = [m for m in await people.group_messages() if f"📬 {reference}" in body(m)]
-        assert len(cards) == 1
+        relayed = await people.group_message("Is mijn pitch goed aangekomen?")
+        assert relayed["message_id"] > card["message_id"], "the card first, then her message"
+        await asyncio.sleep(1.5)  # more retry rounds: nothing is sent twice
+        about = [body(m) for m in await people.group_messages() if reference in body(m)]
+        assert len(about) == 2, about
 
         warnings = [line for line in own_bot.log().splitlines() if reference in line]
-        assert len(warnings) == 1, warnings
-        assert "will be retried" in warnings[0]
+        assert len(warnings) == 2, warnings  # once for the card, once for the message
+        assert all("will be retried" in warning for warning in warnings)
 
 
 async def _at_least(counter: object, minimum: int) -> bool:
