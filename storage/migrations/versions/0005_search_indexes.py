@@ -32,7 +32,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    # The extension stays: other databases objects may use it by now.
+    # The extension stays: other database objects may use it by now.
     if op.get_context().dialect.name == "postgresql":
         op.drop_index("ix_answers_value_trgm", table_name="answers")
     op.drop_index("ix_pitches_submitted_at_id", table_name="pitches")
