@@ -100,7 +100,7 @@ class Base(DeclarativeBase):
 
 
 class Pitcher(Base):
-    """A Telegram user who consented to pitch; erased_at marks a processed erasure request."""
+    """A Telegram user who consented to pitch; erasing them deletes the row and all theirs."""
 
     __tablename__ = "pitchers"
 
@@ -113,7 +113,6 @@ class Pitcher(Base):
     consent_at: Mapped[datetime]
     consent_version: Mapped[str] = mapped_column(String(32))
     last_update_id: Mapped[int | None] = mapped_column(BigInteger)
-    erased_at: Mapped[datetime | None]
     created_at: Mapped[datetime]
 
 

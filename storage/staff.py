@@ -17,9 +17,9 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import ColumnElement, Select, and_, case, exists, func, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import raiseload, selectinload
 
-from storage.models import Answer, Event, PendingRelay, Pitch, PitchStatus
+from storage.models import Answer, Event, PendingRelay, Pitch, Pitcher, PitchStatus
 
 SUBMITTED_STATUSES = tuple(status.value for status in PitchStatus if status != PitchStatus.DRAFT)
 """Every status a pitch can have once sent, in the order of its life."""
@@ -150,6 +150,20 @@ async def search(
     query = query.order_by(Pitch.submitted_at.desc(), Pitch.id.desc()).limit(limit + 1)
     rows = await _pitches(session, query)
     return rows[:limit], len(rows) > limit
+
+
+async def pitcher_of(session: AsyncSession, pitch_id: int) -> tuple[Pitcher, list[Pitch]] | None:
+    """The pitcher behind a pitch and all their pitches (drafts too), oldest first."""
+    pitch = await get_pitch(session, pitch_id)
+    if pitch is None:
+        return None
+    query = (
+        select(Pitch)
+        .where(Pitch.pitcher_id == pitch.pitcher_id)
+        .order_by(Pitch.created_at, Pitch.id)
+        .options(raiseload(Pitch.answers))  # only the references are wanted
+    )
+    return pitch.pitcher, list((await session.execute(query)).scalars())
 
 
 async def history(session: AsyncSession, pitch_id: int) -> list[Event]:

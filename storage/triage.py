@@ -10,10 +10,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from sqlalchemy import delete, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Event, PendingRelay, Pitch, PitchStatus
+from storage.models import Event, PendingRelay, Pitch, Pitcher, PitchStatus
 from storage.staff import submitted_status
 
 
@@ -123,3 +123,15 @@ async def _record(
     session.add(event)
     await session.flush()  # the id, so a delivery can be marked later
     return event
+
+
+async def erase_pitcher(session: AsyncSession, pitcher_id: int) -> int:
+    """Delete a pitcher and everything of theirs; how many pitches went with them.
+
+    The right to erasure: their pitches (drafts too), answers, the thread, notes and
+    history go by the foreign keys' ON DELETE CASCADE. Reference numbers are not reused.
+    """
+    count = select(func.count()).select_from(Pitch).where(Pitch.pitcher_id == pitcher_id)
+    pitches = (await session.execute(count)).scalar_one()
+    await session.execute(delete(Pitcher).where(Pitcher.id == pitcher_id))
+    return int(pitches)

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import logging
+
 from telegram import Bot
 
 from bot.staff.cards import status_text
+from bot.staff.desk import Erasure
 from bot.staff.team import Team
 from bot.threads import REPLY_MARK
-from dialogs.replies import Reply, text
+from dialogs.replies import Button, Reply, text
+
+log = logging.getLogger(__name__)
 
 
 async def change_status(team: Team, bot: Bot, pitch_id: int, status: str, actor_id: int) -> Reply:
@@ -50,3 +55,38 @@ def reply_prompt(reference: str, name: str) -> Reply:
         (text("staff_reply_prompt", mark=REPLY_MARK, reference=reference, name=name),),
         expects_reply=True,
     )
+
+
+async def erase_prompt(team: Team, pitch_id: int) -> Reply:
+    """Erasure is for good: show what goes, and ask for a press before doing it."""
+    erasure = await team.desk.erasure(pitch_id)
+    pitch = await team.desk.pitch(pitch_id)
+    if erasure is None or pitch is None:
+        return Reply((text("staff_not_found"),))
+    reference = pitch.reference or ""
+    confirm = text("staff_erase_confirm", reference=reference, references=_listed(erasure))
+    buttons = (
+        Button(text("staff_button_erase_yes"), f"er:{pitch_id}:yes"),
+        Button(text("staff_button_erase_no"), f"er:{pitch_id}:no"),
+    )
+    return Reply((confirm,), (buttons,))
+
+
+async def erase(team: Team, bot: Bot, pitch_id: int, reference: str, actor_id: int) -> Reply:
+    """Erase the pitcher behind a pitch (their right to erasure), then tell them."""
+    erasure = await team.desk.erase(pitch_id)
+    if erasure is None:
+        return Reply((text("staff_not_found"),))
+    log.info(
+        "erased the pitcher of %s and their %d pitch(es) at the request of staff member %s",
+        reference,
+        erasure.pitches,
+        actor_id,
+    )
+    told = await team.notifier.tell_erased(bot, erasure, reference)
+    key = "staff_erased" if told else "staff_erased_untold"
+    return Reply((text(key, reference=reference, references=_listed(erasure)),))
+
+
+def _listed(erasure: Erasure) -> str:
+    return ", ".join(erasure.references) or "–"

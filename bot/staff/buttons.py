@@ -11,14 +11,14 @@ from telegram.ext import ContextTypes
 
 from bot.sending import answer_query, send_replies
 from bot.staff import cards
-from bot.staff.actions import change_status, reply_prompt, reply_to_pitcher
+from bot.staff.actions import change_status, erase, reply_prompt, reply_to_pitcher
 from bot.staff.cards import STAFF_STATUSES
 from bot.staff.commands import new_page
 from bot.staff.team import Team, stop
 from bot.threads import answered_reference
 from dialogs.replies import Reply, text
 
-_STAFF_DATA = re.compile(r"^(tk|st|rp|sh|nx|pv):")
+_STAFF_DATA = re.compile(r"^(tk|st|rp|sh|nx|pv|er):")
 
 
 def is_staff_data(data: object) -> bool:
@@ -53,9 +53,8 @@ class StaffButtons:
         action, _, rest = (query.data or "").partition(":")
         raw_id, _, status = rest.partition(":")
         pitch_id = _pitch_id(raw_id)
-        known = pitch_id is not None and (
-            status in STAFF_STATUSES if action == "st" else not status
-        )
+        choices = {"st": STAFF_STATUSES, "er": ("yes", "no")}.get(action)
+        known = pitch_id is not None and (status in choices if choices else not status)
         pitch = await team.desk.pitch(pitch_id) if known and pitch_id is not None else None
         if pitch is None or pitch_id is None:
             await answer_query(query, team.label(chat, user, text("staff_button_unknown")))
@@ -83,6 +82,12 @@ class StaffButtons:
                     holder = cards.who(claim.holder, claim.holder_id)
                     notice = text("staff_claim_taken", reference=pitch.reference or "", name=holder)
                 replies.extend(await self._refreshed(query, pitch_id, language))
+            case "er" if status == "yes":
+                done = await erase(team, context.bot, pitch_id, pitch.reference or "", user.id)
+                replies.append(Reply(done.blocks, replace=True))
+            case "er":
+                kept = text("staff_erase_kept", reference=pitch.reference or "")
+                replies.append(Reply((kept,), replace=True))
             case "st":
                 result = await change_status(team, context.bot, pitch_id, status, user.id)
                 notice = result.blocks[0]

@@ -10,7 +10,7 @@ from telegram import Bot, Update
 from telegram.ext import ContextTypes
 
 from bot.staff import cards
-from bot.staff.actions import change_status, reply_to_pitcher
+from bot.staff.actions import change_status, erase_prompt, reply_to_pitcher
 from bot.staff.cards import STAFF_STATUSES, status_text
 from bot.staff.export import ChatExport
 from bot.staff.team import Team, refuse, stop
@@ -28,6 +28,7 @@ STAFF_COMMANDS = (
     "reply",
     "stats",
     "export",
+    "erase",
     "staffhelp",
 )
 
@@ -106,6 +107,8 @@ class StaffCommands:
                 return Reply((text("staff_noted", reference=pitch.reference or ""),))
             case "reply" if rest:
                 return await reply_to_pitcher(team, bot, pitch.id, rest, actor_id)
+            case "erase":
+                return await erase_prompt(team, pitch.id)
         return usage(name)
 
     async def _pitches(self, argument: str) -> Reply:

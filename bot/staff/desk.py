@@ -8,7 +8,7 @@ from datetime import datetime
 from bot.conversation import Clock, Person, utc_now
 from storage import members, staff, triage
 from storage.database import Database
-from storage.models import Event, Pitch, StaffMember
+from storage.models import Event, Pitch, Pitcher, StaffMember
 
 
 @dataclass(frozen=True)
@@ -33,6 +33,18 @@ class StatusChange:
     pitch: Pitch
     previous: str | None
     """The status before; None when the pitch already had the asked status."""
+
+
+@dataclass(frozen=True)
+class Erasure:
+    """Whose data an erasure removes (or removed), told to staff and to the pitcher."""
+
+    references: list[str]
+    """The pitcher's sent pitches, oldest first (drafts have none)."""
+    pitches: int
+    """Every pitch of theirs, drafts included."""
+    chat_id: int
+    language: str
 
 
 class StaffDesk:
@@ -171,5 +183,25 @@ class StaffDesk:
         async with self.database.transaction() as session:
             await triage.relay_shown(session, event_id)
 
+    async def erasure(self, pitch_id: int) -> Erasure | None:
+        """What erasing the pitcher of this pitch would remove; None if it is gone."""
+        async with self.database.sessions() as session:
+            found = await staff.pitcher_of(session, pitch_id)
+        return _erasure(*found) if found is not None else None
+
+    async def erase(self, pitch_id: int) -> Erasure | None:
+        """Erase the pitcher of this pitch and everything of theirs; None if already gone."""
+        async with self.database.transaction() as session:
+            found = await staff.pitcher_of(session, pitch_id)
+            if found is None:
+                return None
+            await triage.erase_pitcher(session, found[0].id)
+        return _erasure(*found)
+
     def now(self) -> datetime:
         return self.clock()
+
+
+def _erasure(pitcher: Pitcher, pitches: list[Pitch]) -> Erasure:
+    references = [pitch.reference for pitch in pitches if pitch.reference]
+    return Erasure(references, len(pitches), pitcher.chat_id, pitcher.language)

@@ -16,7 +16,7 @@ from telegram.ext import ContextTypes
 from bot.conversation import TeamNews
 from bot.sending import send_replies
 from bot.staff import cards
-from bot.staff.desk import StaffDesk
+from bot.staff.desk import Erasure, StaffDesk
 from bot.threads import REPLY_MARK
 from dialogs.catalog import Catalog
 from dialogs.flow import LANGUAGES, Flow
@@ -169,11 +169,21 @@ class TeamNotifier:
     async def tell_pitcher(self, bot: Bot, pitch: Pitch, reply: Reply) -> bool:
         """Send to the pitcher's private chat in their language; False if undeliverable."""
         pitcher = pitch.pitcher
-        language = pitcher.language if pitcher.language in LANGUAGES else self.language
+        return await self._tell(bot, pitcher.chat_id, pitcher.language, reply, pitch.reference)
+
+    async def tell_erased(self, bot: Bot, erasure: Erasure, reference: str) -> bool:
+        """Confirm an erasure to the person it was for; False if undeliverable."""
+        reply = Reply((text("erased"),))
+        return await self._tell(bot, erasure.chat_id, erasure.language, reply, reference)
+
+    async def _tell(
+        self, bot: Bot, chat_id: int, language: str, reply: Reply, reference: str | None
+    ) -> bool:
+        language = language if language in LANGUAGES else self.language
         try:
-            await send_replies(bot, self.catalog, pitcher.chat_id, language, [reply])
+            await send_replies(bot, self.catalog, chat_id, language, [reply])
         except TelegramError as error:
-            log.info("could not reach the pitcher of %s: %s", pitch.reference, error)
+            log.info("could not reach the pitcher of %s: %s", reference, error)
             return False
         return True
 

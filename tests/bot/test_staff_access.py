@@ -28,6 +28,7 @@ def commands(reference: str) -> list[str]:
         f"/assign {reference} @olga",
         f"/note {reference} interessant idee",
         f"/reply {reference} Dag Anna, vertel eens meer",
+        f"/erase {reference}",
         "/stats",
         "/staffhelp",
         f"/pitch@PitchTestBot {reference}",
@@ -90,6 +91,8 @@ def buttons(pitch_id: int) -> list[str]:
         f"sh:{pitch_id}",
         f"nx:{pitch_id}",
         f"pv:{pitch_id}",
+        f"er:{pitch_id}:yes",
+        f"er:{pitch_id}:no",
         "tk:99999",
         "st:1:bogus",
     ]
@@ -125,6 +128,10 @@ async def test_a_stranger_pressing_staff_buttons_gets_a_neutral_toast(team: Team
         "rp:{id}{id}{id}{id}{id}{id}{id}{id}{id}{id}{id}{id}{id}{id}{id}{id}{id}{id}{id}",
         "tk:{draft}",
         "sh:{draft}",
+        "er:{id}",
+        "er:{id}:maybe",
+        "er:99999:yes",
+        "er:{draft}:yes",
     ],
 )
 async def test_forged_button_data_is_refused_even_for_staff(team: TeamHarness, data: str) -> None:

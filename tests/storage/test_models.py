@@ -26,26 +26,26 @@ def _pitcher() -> Pitcher:
 
 async def test_timestamps_come_back_as_aware_utc(database: Database) -> None:
     brussels_summer = timezone(timedelta(hours=2))
-    erased = datetime(2026, 7, 1, 14, 0, tzinfo=brussels_summer)
+    created = datetime(2026, 7, 1, 14, 0, tzinfo=brussels_summer)
     async with database.sessions() as session:
         pitcher = _pitcher()
-        pitcher.erased_at = erased
+        pitcher.created_at = created
         session.add(pitcher)
         await session.commit()
 
     async with database.sessions() as session:
         again = await session.get(Pitcher, pitcher.id)
 
-    assert again is not None and again.erased_at is not None
-    assert again.erased_at == erased
-    assert again.erased_at.tzinfo is UTC and again.erased_at.hour == 12
+    assert again is not None
+    assert again.created_at == created
+    assert again.created_at.tzinfo is UTC and again.created_at.hour == 12
     assert again.consent_at.tzinfo is UTC and again.consent_at == CONSENT
 
 
 async def test_a_naive_timestamp_is_refused(database: Database) -> None:
     async with database.sessions() as session:
         pitcher = _pitcher()
-        pitcher.erased_at = datetime(2026, 7, 1, 14, 0)
+        pitcher.created_at = datetime(2026, 7, 1, 14, 0)
         session.add(pitcher)
         with pytest.raises(StatementError, match="naive datetime"):
             await session.flush()

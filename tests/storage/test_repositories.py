@@ -63,7 +63,7 @@ async def test_a_pitcher_with_consent_is_stored_and_found_again(database: Databa
     assert pitcher is not None
     assert (pitcher.chat_id, pitcher.language, pitcher.consent_version) == (1001, "nl", "2026-01")
     assert pitcher.consent_at == NOW
-    assert pitcher.last_update_id is None and pitcher.erased_at is None
+    assert pitcher.last_update_id is None
 
 
 async def test_a_redelivered_update_is_refused_once_claimed(database: Database) -> None:

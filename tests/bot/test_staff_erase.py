@@ -1,0 +1,167 @@
+"""A pitcher asks to be forgotten: staff erase everything of theirs, after confirming."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+from sqlalchemy import func, select
+
+from storage.database import Database
+from storage.models import Answer, Event, PendingRelay, Pitch, Pitcher
+from tests.bot.conftest import OLGA, STAFF_CHAT, TeamHarness
+from tests.bot.scenario import snapshot, visible
+from tests.bot.staff_scenario import only, pitch_row, send_pitch, texts
+
+ANNA, BRAM = 1001, 1002
+ERASED_FOR_ANNA = (
+    "🗑️ Zoals gevraagd hebben we alles gewist wat we van je bewaarden: je pitches, je "
+    "antwoorden, onze berichten en je naam en ID op Telegram. Wil je ooit opnieuw pitchen? "
+    "Typ /start."
+)
+
+
+async def _rows(database: Database, pitcher_user_id: int) -> dict[str, int]:
+    """How many rows of each kind belong to the pitcher with this Telegram id."""
+    async with database.sessions() as session:
+        pitcher_ids = select(Pitcher.id).where(Pitcher.telegram_user_id == pitcher_user_id)
+        pitch_ids = select(Pitch.id).where(Pitch.pitcher_id.in_(pitcher_ids))
+        event_ids = select(Event.id).where(Event.pitch_id.in_(pitch_ids))
+        counts = {
+            "pitchers": select(func.count()).where(Pitcher.telegram_user_id == pitcher_user_id),
+            "pitches": select(func.count()).where(Pitch.id.in_(pitch_ids)),
+            "answers": select(func.count()).where(Answer.pitch_id.in_(pitch_ids)),
+            "events": select(func.count()).where(Event.id.in_(event_ids)),
+            "relays": select(func.count()).where(PendingRelay.event_id.in_(event_ids)),
+        }
+        return {name: (await session.execute(query)).scalar_one() for name, query in counts.items()}
+
+
+async def _anna_with_everything(team: TeamHarness) -> tuple[str, str]:
+    """Anna: two sent pitches, a thread with the team, a note, a relay still waiting,
+    and a third pitch in progress."""
+    anna = team.pitcher(ANNA, "Anna")
+    first, _ = await send_pitch(anna)
+    second, _ = await send_pitch(anna, first=False)
+    olga = team.olga()
+    await olga.send(f"/note {first} belt volgende week terug")
+    await olga.send(f"/reply {first} Dag Anna, mogen we je bellen?")
+    team.request.fail_chat(STAFF_CHAT, 403, "Forbidden: bot was kicked", times=1)
+    await anna.send("Ja hoor, na 18 uur")  # the group missed it: it waits in the queue
+    await anna.send("/start")
+    await anna.send("Een derde idee: een buurtkeuken in de oude pastorie")
+    return first, second
+
+
+async def test_erasing_asks_first_then_removes_everything_of_that_pitcher_only(
+    team: TeamHarness, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)
+    first, second = await _anna_with_everything(team)
+    bram, _ = await send_pitch(team.pitcher(BRAM, "Bram"))
+    assert (await _rows(team.database, ANNA))["relays"] == 1
+    bram_before = await _rows(team.database, BRAM)
+    olga = team.olga()
+    before = await snapshot(team.database)
+
+    asked = await olga.send(f"/erase {second}")
+
+    assert await snapshot(team.database) == before, "asking changes nothing"
+    prompt = only(asked, OLGA)[0]
+    assert visible(prompt.text).startswith(f"⚠️ Alles wissen van de pitcher van {second}?")
+    assert f"ingestuurd: {first}, {second};" in visible(prompt.text)
+    assert prompt.buttons == [
+        ("🗑️ Ja, alles wissen", f"er:{(await pitch_row(team.database, second)).id}:yes"),
+        ("Niet wissen", f"er:{(await pitch_row(team.database, second)).id}:no"),
+    ]
+
+    done = await olga.tap_on(prompt, "Ja, alles wissen")
+
+    assert texts(only(done, ANNA)) == [ERASED_FOR_ANNA]
+    assert [visible(m.text) for m in only(done, OLGA)] == [
+        f"🗑️ Gewist: alles van de pitcher van {second} ({first}, {second}). "
+        "Ze kregen een bevestiging in hun chat."
+    ]
+    assert only(done, OLGA)[0].method == "editMessageText", "the question becomes the answer"
+    assert await _rows(team.database, ANNA) == dict.fromkeys(bram_before, 0)
+    assert await _rows(team.database, BRAM) == bram_before, "nobody else's data"
+    for reference in (first, second):
+        assert texts(only(await olga.send(f"/pitch {reference}"), OLGA)) == [
+            "Die pitch vind ik niet."
+        ]
+    assert bram in visible((await olga.send("/new"))[0].text)
+    logged = [r.getMessage() for r in caplog.records if r.name == "bot.staff.actions"]
+    assert logged == [
+        f"erased the pitcher of {second} and their 3 pitch(es) at the request of staff "
+        f"member {OLGA}"
+    ]
+    assert "Anna" not in logged[0]
+
+
+async def test_an_erased_pitcher_who_comes_back_starts_afresh(team: TeamHarness) -> None:
+    anna = team.pitcher(ANNA, "Anna")
+    reference, _ = await send_pitch(anna)
+    olga = team.olga()
+    await olga.tap_on(only(await olga.send(f"/erase {reference}"), OLGA)[0], "Ja")
+
+    back = await anna.send("Hallo, ik ben er weer")
+
+    assert "Ga je akkoord?" in visible(back[-1].text), "asked for consent again"
+    replies = await anna.send("/mypitches")
+    assert "Je hebt nog geen pitches" in visible(replies[-1].text)
+    next_one, _ = await send_pitch(anna)
+    assert next_one == "P-2026-0002", "reference numbers are never reused"
+
+
+async def test_not_erasing_keeps_everything(team: TeamHarness) -> None:
+    first, _ = await _anna_with_everything(team)
+    olga = team.olga()
+    prompt = only(await olga.send(f"/erase {first}"), OLGA)[0]
+    before = await snapshot(team.database)
+
+    kept = await olga.tap_on(prompt, "Niet wissen")
+
+    assert [visible(m.text) for m in kept] == [f"Niets gewist van de pitcher van {first}."]
+    assert await snapshot(team.database) == before
+    assert only(kept, ANNA) == []
+
+
+async def test_pressing_yes_again_after_the_erasure_does_nothing(team: TeamHarness) -> None:
+    reference, _ = await send_pitch(team.pitcher(ANNA, "Anna"))
+    olga, pieter = team.olga(), team.pieter()
+    prompt = only(await olga.send(f"/erase {reference}"), OLGA)[0]
+    data = prompt.data("Ja, alles wissen")
+    await olga.tap_on(prompt, "Ja, alles wissen")
+    await pieter.send("/staffhelp")  # known to the bot, like any colleague
+    before = await snapshot(team.database)
+
+    assert await pieter.press(data) == []
+    assert pieter.toast() == "Die knop werkt niet (meer)."
+    assert await snapshot(team.database) == before
+
+
+async def test_a_pitcher_who_blocked_the_bot_is_erased_all_the_same(team: TeamHarness) -> None:
+    reference, _ = await send_pitch(team.pitcher(ANNA, "Anna"))
+    team.request.fail_chat(ANNA, 403, "Forbidden: bot was blocked by the user")
+    olga = team.olga()
+
+    done = await olga.tap_on(only(await olga.send(f"/erase {reference}"), OLGA)[0], "Ja")
+
+    assert "Een bevestiging kon hen niet bereiken" in visible(only(done, OLGA)[0].text)
+    assert (await _rows(team.database, ANNA))["pitchers"] == 0
+
+
+@pytest.mark.parametrize("command", ["/erase", "/erase P-2099-0001", "/erase morgen"])
+async def test_erase_without_a_known_reference_says_how_and_erases_nothing(
+    team: TeamHarness, command: str
+) -> None:
+    await send_pitch(team.pitcher(ANNA, "Anna"))
+    olga = team.olga()
+    await olga.send("/staffhelp")  # known to the bot from then on
+    before = await snapshot(team.database)
+
+    replies = await olga.send(command)
+
+    assert len(replies) == 1 and replies[0].buttons == []
+    assert any(part in replies[0].text for part in ("Gebruik: /erase", "vind ik niet"))
+    assert await snapshot(team.database) == before
