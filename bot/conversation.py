@@ -7,6 +7,7 @@ any reply goes out, so a crash after this point loses nothing.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -25,6 +26,7 @@ from storage.database import Database
 from storage.models import Pitch, Pitcher, PitchStatus
 
 Clock = Callable[[], datetime]
+log = logging.getLogger(__name__)
 
 
 def utc_now() -> datetime:
@@ -54,6 +56,14 @@ class TeamNews:
 
 
 @dataclass(frozen=True)
+class PitcherErased:
+    """A pitcher had everything of theirs erased (/forgetme): the team must know."""
+
+    references: tuple[str, ...]
+    """Their sent pitches, oldest first, which the team will no longer find."""
+
+
+@dataclass(frozen=True)
 class Response:
     """What to show: replies in ``language``, a toast for a pressed button, team news."""
 
@@ -61,7 +71,7 @@ class Response:
     replies: tuple[Reply, ...] = ()
     notice: Text | None = None
     duplicate: bool = False
-    news: TeamNews | None = None
+    news: TeamNews | PitcherErased | None = None
 
 
 class Conversations:
@@ -145,6 +155,17 @@ class Conversations:
 
     # saving -------------------------------------------------------------------------------
 
+    async def _erase(self, session: AsyncSession, pitcher: Pitcher | None) -> PitcherErased | None:
+        """Delete the person and all theirs; news for the team if they had sent pitches."""
+        if pitcher is None:
+            return None
+        pitches = await repo.pitches_of(session, pitcher.id)
+        references = tuple(p.reference for p in reversed(pitches) if p.reference)
+        session.expunge(pitcher)  # its claimed update id must not be flushed: the row goes
+        await triage.erase_pitcher(session, pitcher.id)
+        log.info("a pitcher erased everything of theirs: %d pitch(es)", len(pitches))
+        return PitcherErased(references) if references else None
+
     async def _save(
         self,
         session: AsyncSession,
@@ -154,9 +175,11 @@ class Conversations:
         before: State,
         outcome: Outcome,
         update_id: int | None,
-    ) -> tuple[tuple[Reply, ...], TeamNews | None]:
+    ) -> tuple[tuple[Reply, ...], TeamNews | PitcherErased | None]:
         after = outcome.state
         now = self.clock()
+        if Effect.ERASE in outcome.effects:
+            return outcome.replies, await self._erase(session, pitcher)
         if not after.consented:  # without consent nothing is stored, and nothing was sent
             if Effect.LIST_PITCHES in outcome.effects:
                 return (*outcome.replies, Reply((text("mypitches_none"),))), None

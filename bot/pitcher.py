@@ -8,7 +8,7 @@ from collections.abc import Awaitable, Callable
 from telegram import Bot, Chat, Update
 from telegram.ext import Application, CallbackQueryHandler, ContextTypes, MessageHandler, filters
 
-from bot.conversation import Conversations, Response, TeamNews
+from bot.conversation import Conversations, PitcherErased, Response, TeamNews
 from bot.render import render_label, render_text
 from bot.sending import answer_query, send_replies
 from bot.threads import answered_reference
@@ -19,11 +19,11 @@ from dialogs.replies import text
 
 log = logging.getLogger(__name__)
 
-TellTeam = Callable[[Bot, TeamNews], Awaitable[None]]
-"""Passes a newly sent pitch or a pitcher's message on to the team."""
+TellTeam = Callable[[Bot, TeamNews | PitcherErased], Awaitable[None]]
+"""Passes a newly sent pitch, a pitcher's message or an erasure on to the team."""
 
 
-async def nobody(bot: Bot, news: TeamNews) -> None:
+async def nobody(bot: Bot, news: TeamNews | PitcherErased) -> None:
     """No team configured (tests of the conversation alone)."""
 
 

@@ -23,6 +23,8 @@ def press(progress: Progress, state: State, data: str) -> Outcome:
         return _consent(progress, state, rest)
     if action == "lang":
         return _language(progress, state, rest)
+    if action == "forget":
+        return _forget(progress, state, rest)
     if action == "ex":
         question = progress.flow.question(rest)
         if question is None:
@@ -83,6 +85,18 @@ def _consent(progress: Progress, state: State, rest: str) -> Outcome:
         return Outcome(state, (Reply((text("consent_declined"),)),))
     started = State(language=language, consented=True, draft=Draft(progress.flow.questions[0].key))
     return progress.go(started, started.draft or Draft(""), (text("consent_thanks"),))
+
+
+def _forget(progress: Progress, state: State, answer: str) -> Outcome:
+    """/forgetme confirmed: nothing of the person stays (the caller deletes it all)."""
+    if answer not in ("yes", "no"):
+        return _forged(progress, state)
+    if not state.consented:
+        return _stale(progress, state)
+    if answer == "no":
+        return progress.stay(state, (text("forget_kept"),))
+    forgotten = State(language=state.language)
+    return Outcome(forgotten, (Reply((text("erased"),)),), (Effect.ERASE,))
 
 
 def _language(progress: Progress, state: State, code: str) -> Outcome:

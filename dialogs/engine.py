@@ -27,7 +27,17 @@ from dialogs.state import Answer, Draft, Phase, State
 CONSENT_VERSION = "2026-11"
 """Which consent text the person agreed to; bump it when the consent text changes."""
 
-KNOWN_COMMANDS = ("start", "help", "back", "skip", "cancel", "language", "mypitches", "privacy")
+KNOWN_COMMANDS = (
+    "start",
+    "help",
+    "back",
+    "skip",
+    "cancel",
+    "language",
+    "mypitches",
+    "privacy",
+    "forgetme",
+)
 
 
 class Engine:
@@ -78,6 +88,10 @@ class Engine:
                 return Outcome(state, (prompts.language_reply(),))
             case "mypitches":
                 return Outcome(state, effects=(Effect.LIST_PITCHES,))
+            case "forgetme" if state.consented:
+                return Outcome(state, (prompts.forget_confirm_reply(),))
+            case "forgetme":
+                return Outcome(state, (Reply((text("forget_nothing"),)),))
             case "cancel" if draft is not None:
                 asking = replace(state, draft=replace(draft, confirming_cancel=True))
                 return Outcome(asking, (prompts.cancel_confirm_reply(),))

@@ -110,6 +110,18 @@ def cancel_confirm_reply(lead: tuple[Text, ...] = ()) -> Reply:
     )
 
 
+def forget_confirm_reply() -> Reply:
+    return Reply(
+        (text("forget_confirm"),),
+        (
+            (
+                Button(text("button_forget_yes"), "forget:yes"),
+                Button(text("button_forget_no"), "forget:no"),
+            ),
+        ),
+    )
+
+
 def language_reply() -> Reply:
     return Reply(
         (text("language_pick"),),

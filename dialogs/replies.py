@@ -64,6 +64,8 @@ class Effect(StrEnum):
     """Delete the open draft (the person confirmed /cancel or chose to start over)."""
     LIST_PITCHES = "list_pitches"
     """Reply with the person's pitches and their status."""
+    ERASE = "erase"
+    """Delete the person and everything of theirs: they confirmed /forgetme."""
     RELAY = "relay"
     """Text outside a draft: pass it to the team about the person's latest sent pitch.
 

@@ -13,7 +13,7 @@ from telegram import Bot
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
-from bot.conversation import TeamNews
+from bot.conversation import PitcherErased, TeamNews
 from bot.sending import send_replies
 from bot.staff import cards
 from bot.staff.desk import Erasure, StaffDesk
@@ -165,6 +165,20 @@ class TeamNotifier:
         await self.desk.relay_shown(event_id)
         self._reported.discard(("a message about", event_id))
         return True
+
+    async def pitcher_erased(self, bot: Bot, news: PitcherErased) -> None:
+        """Tell the team that pitches they may be working on are gone (/forgetme).
+
+        Not retried: the pitches are gone whatever happens, and /pitch says so.
+        """
+        if self.staff_chat_id is None:
+            return
+        references = ", ".join(news.references)
+        reply = Reply((text("staff_pitcher_erased", references=references),))
+        try:
+            await send_replies(bot, self.catalog, self.staff_chat_id, self.language, [reply])
+        except TelegramError as error:
+            log.warning("could not tell the staff chat that %s were erased: %s", references, error)
 
     async def tell_pitcher(self, bot: Bot, pitch: Pitch, reply: Reply) -> bool:
         """Send to the pitcher's private chat in their language; False if undeliverable."""

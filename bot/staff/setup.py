@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import Bot
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from bot.conversation import TeamNews
+from bot.conversation import PitcherErased, TeamNews
 from bot.pitcher import TellTeam
 from bot.staff.buttons import StaffButtons, is_staff_data
 from bot.staff.commands import STAFF_COMMANDS, StaffCommands
@@ -44,8 +44,10 @@ def register_staff(
 
 
 def team_teller(team: Team) -> TellTeam:
-    async def tell_team(bot: Bot, news: TeamNews) -> None:
-        if news.message is None:
+    async def tell_team(bot: Bot, news: TeamNews | PitcherErased) -> None:
+        if isinstance(news, PitcherErased):
+            await team.notifier.pitcher_erased(bot, news)
+        elif news.message is None:
             await team.notifier.new_pitch(bot, news.pitch_id)
         else:
             await team.notifier.pitcher_wrote(bot, news)

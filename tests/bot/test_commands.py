@@ -12,7 +12,7 @@ from dialogs.catalog import Catalog
 from tests.bot.conftest import BotHarness
 from tests.bot.scenario import answer_questions, consent, snapshot
 
-MENU = ["start", "help", "back", "skip", "cancel", "language", "mypitches", "privacy"]
+MENU = ["start", "help", "back", "skip", "cancel", "language", "mypitches", "privacy", "forgetme"]
 
 
 async def registered(harness: BotHarness) -> dict[str | None, list[dict[str, Any]]]:

@@ -165,3 +165,61 @@ async def test_erase_without_a_known_reference_says_how_and_erases_nothing(
     assert len(replies) == 1 and replies[0].buttons == []
     assert any(part in replies[0].text for part in ("Gebruik: /erase", "vind ik niet"))
     assert await snapshot(team.database) == before
+
+
+async def test_a_pitcher_can_erase_everything_of_theirs_and_the_team_is_told(
+    team: TeamHarness,
+) -> None:
+    first, second = await _anna_with_everything(team)
+    bram_before = await _rows(team.database, BRAM)
+    anna = team.pitcher(ANNA, "Anna")
+
+    asked = await anna.send("/forgetme")
+
+    assert "Wil je echt dat we alles van je wissen?" in visible(asked[-1].text)
+    assert [label for label, _ in asked[-1].buttons] == ["🗑️ Ja, wis alles", "Nee, bewaar alles"]
+    assert (await _rows(team.database, ANNA))["pitches"] == 3, "asking erases nothing"
+
+    done = await anna.tap("Ja, wis alles")
+
+    assert texts(only(done, ANNA)) == [ERASED_FOR_ANNA]
+    assert [visible(m.text) for m in only(done, STAFF_CHAT)] == [
+        f"🗑️ De pitcher van {first}, {second} liet alles van zich wissen (/forgetme). "
+        "Die pitches zijn er niet meer."
+    ]
+    assert await _rows(team.database, ANNA) == dict.fromkeys(bram_before, 0)
+    assert await _rows(team.database, BRAM) == bram_before
+    assert "Ga je akkoord?" in visible((await anna.send("/start"))[-1].text)
+
+
+async def test_a_pitcher_who_keeps_everything_continues_where_they_were(
+    team: TeamHarness,
+) -> None:
+    anna = team.pitcher(ANNA, "Anna")
+    await send_pitch(anna)
+    await anna.send("/start")
+    await anna.send("Een tweede idee: een buurtkeuken in de oude pastorie")
+    await anna.send("/forgetme")
+    before = await snapshot(team.database)
+
+    kept = await anna.tap("Nee, bewaar alles")
+
+    assert visible(kept[0].text).startswith("Goed, we wissen niets.")
+    assert "Vraag 2 van 11" in visible(kept[0].text), "back at her question"
+    assert await snapshot(team.database) == before
+
+
+async def test_forgetme_before_consent_stores_and_erases_nothing(team: TeamHarness) -> None:
+    stranger = team.pitcher(ANNA, "Anna")
+
+    replies = await stranger.send("/forgetme")
+
+    assert texts(replies) == [
+        "We bewaren niets van je: je hebt nog geen toestemming gegeven. Typ /start om een "
+        "idee te pitchen."
+    ]
+    assert (await _rows(team.database, ANNA))["pitchers"] == 0
+    shown = await stranger.press("forget:yes")  # an old button, from before
+    assert stranger.toast() is not None
+    assert "Ga je akkoord?" in visible(shown[-1].text), "asked for consent, as before"
+    assert (await _rows(team.database, ANNA))["pitchers"] == 0

@@ -95,7 +95,18 @@ forged_data = st.one_of(
         st.sampled_from(["yes", "no", "maybe"]),
         st.sampled_from([*LANGUAGES, "de", ""]),
     ),
-    st.sampled_from(["lang:nl", "lang:en", "lang:fr", "lang:pick", "send", "cancel:yes"]),
+    st.sampled_from(
+        [
+            "lang:nl",
+            "lang:en",
+            "lang:fr",
+            "lang:pick",
+            "send",
+            "cancel:yes",
+            "forget:no",
+            "forget:maybe",
+        ]
+    ),
 )
 phones = st.one_of(
     st.none(),
@@ -206,7 +217,10 @@ def assert_promises_kept(before: State, event: Event, outcome: Outcome) -> None:
     dropped = set(before.draft.answers if before.draft else ()) - set(
         after.draft.answers if after.draft else ()
     )
-    if dropped and not {Effect.SUBMIT, Effect.DISCARD_DRAFT} & set(outcome.effects):
+    if Effect.ERASE in outcome.effects:  # only the person's own confirmed /forgetme
+        assert event == Pressed("forget:yes") and before.consented
+        assert after == State(language=before.language)
+    if dropped and not {Effect.SUBMIT, Effect.DISCARD_DRAFT, Effect.ERASE} & set(outcome.effects):
         assert isinstance(event, Pressed) and event.data.startswith("tog:"), dropped
         assert len(dropped) == 1 and event.data.split(":")[1] in dropped
     if event == Command("mypitches"):
