@@ -33,7 +33,7 @@ async def test_buttons_are_numbered_and_a_number_presses_them(database: Database
 
     assert "[1] ✅ Akkoord" in screen
     assert "Vraag 1 van 11" in screen
-    assert screen.splitlines()[-1].startswith("Tot later! Alles is bewaard")
+    assert screen.splitlines()[-1] == "Tot later! Met pitchbot chat ga je verder waar je was."
 
 
 async def test_a_pitch_can_be_written_and_sent_from_the_terminal(database: Database) -> None:
