@@ -17,9 +17,10 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import ColumnElement, Select, and_, case, exists, func, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import raiseload, selectinload
+from sqlalchemy.orm import selectinload
 
 from storage.models import Answer, Event, PendingRelay, Pitch, Pitcher, PitchStatus
+from storage.repositories import pitches_of
 
 SUBMITTED_STATUSES = tuple(status.value for status in PitchStatus if status != PitchStatus.DRAFT)
 """Every status a pitch can have once sent, in the order of its life."""
@@ -157,13 +158,7 @@ async def pitcher_of(session: AsyncSession, pitch_id: int) -> tuple[Pitcher, lis
     pitch = await get_pitch(session, pitch_id)
     if pitch is None:
         return None
-    query = (
-        select(Pitch)
-        .where(Pitch.pitcher_id == pitch.pitcher_id)
-        .order_by(Pitch.created_at, Pitch.id)
-        .options(raiseload(Pitch.answers))  # only the references are wanted
-    )
-    return pitch.pitcher, list((await session.execute(query)).scalars())
+    return pitch.pitcher, (await pitches_of(session, pitch.pitcher_id))[::-1]
 
 
 async def history(session: AsyncSession, pitch_id: int) -> list[Event]:
