@@ -199,3 +199,31 @@ async def test_a_pitcher_who_blocked_the_bot(people: People, bot: Deployment) ->
     assert "Dag Jan, nog interesse? ⚠️ niet afgeleverd" in history
     assert bot.process.alive()
     assert "Traceback" not in bot.log()
+
+
+async def test_erasure_by_the_team_and_by_the_pitcher(people: People) -> None:
+    """/erase (staff, confirmed) and /forgetme (the pitcher, confirmed) remove everything;
+    the other side is told, in the real process and through the real Bot API."""
+    gus = people.pitcher("Gus", "nl")
+    first, _ = await send_pitch(gus)
+    olga = await people.olga()
+    await olga.send_command("/erase", first)
+    asked = await olga.next_message(f"Alles wissen van de pitcher van {first}")
+    number = pitch_id(await people.card(first))
+    assert buttons(asked) == [f"er:{number}:yes", f"er:{number}:no"]
+    await press_and_wait(olga, asked, f"er:{number}:yes")
+    assert first in body(await wait_edits(olga, asked, 1))
+    await gus.next_message(says("nl", "erased")[:40])
+    await olga.send_command("/pitch", first)
+    assert body(await olga.next_message(says("nl", "staff_not_found")))
+
+    hanne = people.pitcher("Hanne", "nl")
+    second, _ = await send_pitch(hanne)
+    await hanne.send_command("/forgetme")
+    confirm = await hanne.next_message(says("nl", "forget_confirm")[:40])
+    await hanne.press(confirm, "forget:yes")
+    await hanne.next_message(says("nl", "erased")[:40])
+    told = await people.group_message(f"De pitcher van {second} liet alles van zich wissen")
+    assert "/forgetme" in body(told)
+    await olga.send_command("/pitch", second)
+    assert body(await olga.next_message(says("nl", "staff_not_found")))
