@@ -205,6 +205,11 @@ async def relays_to_send(session: AsyncSession, *, limit: int = 20) -> list[Even
     return list((await session.execute(query)).scalars())
 
 
+async def relay_waiting(session: AsyncSession, event_id: int) -> bool:
+    """Whether the staff chat has yet to show this pitcher's message."""
+    return await _any(session, PendingRelay.event_id == event_id)
+
+
 def mark_card_sent(pitch: Pitch, now: datetime) -> None:
     """The staff chat has the pitch's card: the retry job leaves it alone from now on."""
     pitch.staff_card_sent_at = now

@@ -179,6 +179,10 @@ class StaffDesk:
         async with self.database.sessions() as session:
             return await staff.relays_to_send(session)
 
+    async def relay_waiting(self, event_id: int) -> bool:
+        async with self.database.sessions() as session:
+            return await staff.relay_waiting(session, event_id)
+
     async def relay_shown(self, event_id: int) -> None:
         async with self.database.transaction() as session:
             await triage.relay_shown(session, event_id)

@@ -125,18 +125,22 @@ class TeamNotifier:
     async def pitcher_wrote(self, bot: Bot, news: TeamNews) -> bool:
         """Relay what a pitcher wrote to the staff chat, tagged with the reference.
 
-        False when it has to wait for the retry job; a message already on its way is
-        not sent again.
+        The message is already queued: whatever waits before it (its pitch's card, older
+        messages) goes first, so the team reads them in order. False when it has to wait
+        for the retry job.
         """
-        if news.message is None or news.event_id is None:
+        if news.event_id is None:
             return False
-        if news.event_id in self._relaying:
-            return True
-        return await self._relay(bot, news.pitch_id, news.event_id, news.message)
+        await self.retry_cards(bot)
+        await self.retry_relays(bot)
+        return not await self.desk.relay_waiting(news.event_id)
 
     async def _relay(self, bot: Bot, pitch_id: int, event_id: int, message: str) -> bool:
         self._relaying.add(event_id)
         try:
+            # another task may have posted it since the list was read: never twice
+            if not await self.desk.relay_waiting(event_id):
+                return True
             return await self._post_relay(bot, pitch_id, event_id, message)
         finally:
             self._relaying.discard(event_id)

@@ -444,3 +444,42 @@ async def test_a_message_still_on_its_way_is_not_relayed_again_by_the_retry_job(
     relayed = [m for m in team.group_messages() if m.text.startswith("↩️")]
     assert [visible(m.text).split(":")[-1].strip() for m in relayed] == ["Nog een vraag"]
     assert await notifier(team).retry_relays(team.app.bot) == 0
+
+
+async def test_a_message_the_job_posted_meanwhile_is_not_posted_again_by_its_handler(
+    team: TeamHarness,
+) -> None:
+    anna = team.pitcher()
+    await send_pitch(anna)
+    release = team.request.hold(ANNA)  # her "passed on" waits: the message is stored
+    writing = asyncio.create_task(anna.send("Nog een vraag"))
+    await until(lambda: team.request.waiting(ANNA) == 1, "the message is stored")
+
+    await retry_job(team).run(team.app)  # the job comes by and posts it
+    release.set()
+    await writing
+
+    relayed = [m for m in team.group_messages() if "Nog een vraag" in visible(m.text)]
+    assert len(relayed) == 1, "once, not twice"
+
+
+async def test_a_new_message_never_overtakes_a_waiting_card_or_older_message(
+    team: TeamHarness,
+) -> None:
+    team.request.fail_chat(STAFF_CHAT, 403, KICKED, times=1)  # the card does not arrive
+    anna = team.pitcher()
+    reference, _ = await send_pitch(anna)
+    before = len(team.request.calls)
+
+    await anna.send("Eerste vraag")  # the group takes messages again
+
+    shown = [visible(m.text) for m in team.group_messages(before)]
+    assert [s.split(" · ")[0] for s in shown] == [f"📬 {reference}", f"↩️ 💬 {reference}"]
+    team.request.fail_chat(STAFF_CHAT, 403, KICKED, times=1)  # this one waits
+    await anna.send("Tweede vraag")
+    before = len(team.request.calls)
+
+    await anna.send("Derde vraag")
+
+    shown = [visible(m.text).split("\n")[-1] for m in team.group_messages(before)]
+    assert shown == ["Tweede vraag", "Derde vraag"]
