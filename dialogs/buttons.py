@@ -93,10 +93,12 @@ def _forget(progress: Progress, state: State, answer: str) -> Outcome:
         return _forged(progress, state)
     if not state.consented:
         return _stale(progress, state)
+    # either answer replaces the question, so its buttons cannot be pressed again later
     if answer == "no":
-        return progress.stay(state, (text("forget_kept"),))
+        kept = Reply((text("forget_kept"),), replace=True)
+        return Outcome(state, (kept, *progress.here(state)))
     forgotten = State(language=state.language)
-    return Outcome(forgotten, (Reply((text("erased"),)),), (Effect.ERASE,))
+    return Outcome(forgotten, (Reply((text("erased"),), replace=True),), (Effect.ERASE,))
 
 
 def _language(progress: Progress, state: State, code: str) -> Outcome:

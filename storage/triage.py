@@ -125,13 +125,15 @@ async def _record(
     return event
 
 
-async def erase_pitcher(session: AsyncSession, pitcher_id: int) -> int:
-    """Delete a pitcher and everything of theirs; how many pitches went with them.
+async def erase_pitcher(session: AsyncSession, pitcher_id: int) -> int | None:
+    """Delete a pitcher and everything of theirs; how many pitches went with them, or
+    None when someone else erased them a moment earlier.
 
     The right to erasure: their pitches (drafts too), answers, the thread, notes and
     history go by the foreign keys' ON DELETE CASCADE. Reference numbers are not reused.
     """
     count = select(func.count()).select_from(Pitch).where(Pitch.pitcher_id == pitcher_id)
     pitches = (await session.execute(count)).scalar_one()
-    await session.execute(delete(Pitcher).where(Pitcher.id == pitcher_id))
-    return int(pitches)
+    gone = delete(Pitcher).where(Pitcher.id == pitcher_id).returning(Pitcher.id)
+    deleted = (await session.execute(gone)).scalar_one_or_none()
+    return int(pitches) if deleted is not None else None

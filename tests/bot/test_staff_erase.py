@@ -16,8 +16,8 @@ from tests.bot.staff_scenario import only, pitch_row, send_pitch, texts
 ANNA, BRAM = 1001, 1002
 ERASED_FOR_ANNA = (
     "🗑️ Zoals gevraagd hebben we alles gewist wat we van je bewaarden: je pitches, je "
-    "antwoorden, onze berichten en je naam en ID op Telegram. Wil je ooit opnieuw pitchen? "
-    "Typ /start."
+    "antwoorden, onze berichten en je naam en ID op Telegram. Wat ons team al in Telegram "
+    "kreeg, verwijdert het daar zelf. Wil je ooit opnieuw pitchen? Typ /start."
 )
 
 
@@ -183,9 +183,11 @@ async def test_a_pitcher_can_erase_everything_of_theirs_and_the_team_is_told(
     done = await anna.tap("Ja, wis alles")
 
     assert texts(only(done, ANNA)) == [ERASED_FOR_ANNA]
+    assert only(done, ANNA)[0].method == "editMessageText", "no button left to press again"
     assert [visible(m.text) for m in only(done, STAFF_CHAT)] == [
         f"🗑️ De pitcher van {first}, {second} liet alles van zich wissen (/forgetme). "
-        "Die pitches zijn er niet meer."
+        "Die pitches zijn er niet meer. Verwijder ook hun kaarten en berichten hier in de "
+        "groep, en exports die je bewaarde."
     ]
     assert await _rows(team.database, ANNA) == dict.fromkeys(bram_before, 0)
     assert await _rows(team.database, BRAM) == bram_before
@@ -204,8 +206,9 @@ async def test_a_pitcher_who_keeps_everything_continues_where_they_were(
 
     kept = await anna.tap("Nee, bewaar alles")
 
-    assert visible(kept[0].text).startswith("Goed, we wissen niets.")
-    assert "Vraag 2 van 11" in visible(kept[0].text), "back at her question"
+    assert (kept[0].method, visible(kept[0].text)) == ("editMessageText", "Goed, we wissen niets.")
+    assert kept[0].buttons == [], "the question is answered: its buttons are gone"
+    assert "Vraag 2 van 11" in visible(kept[1].text), "back at her question"
     assert await snapshot(team.database) == before
 
 
