@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Event, PendingRelay, Pitch, Pitcher, PitchStatus
@@ -125,15 +125,12 @@ async def _record(
     return event
 
 
-async def erase_pitcher(session: AsyncSession, pitcher_id: int) -> int | None:
-    """Delete a pitcher and everything of theirs; how many pitches went with them, or
-    None when someone else erased them a moment earlier.
+async def erase_pitcher(session: AsyncSession, pitcher_id: int) -> bool:
+    """Delete a pitcher and everything of theirs; False when someone else erased them a
+    moment earlier.
 
     The right to erasure: their pitches (drafts too), answers, the thread, notes and
     history go by the foreign keys' ON DELETE CASCADE. Reference numbers are not reused.
     """
-    count = select(func.count()).select_from(Pitch).where(Pitch.pitcher_id == pitcher_id)
-    pitches = (await session.execute(count)).scalar_one()
     gone = delete(Pitcher).where(Pitcher.id == pitcher_id).returning(Pitcher.id)
-    deleted = (await session.execute(gone)).scalar_one_or_none()
-    return int(pitches) if deleted is not None else None
+    return (await session.execute(gone)).scalar_one_or_none() is not None

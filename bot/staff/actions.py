@@ -57,13 +57,11 @@ def reply_prompt(reference: str, name: str) -> Reply:
     )
 
 
-async def erase_prompt(team: Team, pitch_id: int) -> Reply:
+async def erase_prompt(team: Team, pitch_id: int, reference: str) -> Reply:
     """Erasure is for good: show what goes, and ask for a press before doing it."""
     erasure = await team.desk.erasure(pitch_id)
-    pitch = await team.desk.pitch(pitch_id)
-    if erasure is None or pitch is None:
+    if erasure is None:
         return Reply((text("staff_not_found"),))
-    reference = pitch.reference or ""
     confirm = text("staff_erase_confirm", reference=reference, references=_listed(erasure))
     buttons = (
         Button(text("staff_button_erase_yes"), f"er:{pitch_id}:yes"),

@@ -108,7 +108,7 @@ class StaffCommands:
             case "reply" if rest:
                 return await reply_to_pitcher(team, bot, pitch.id, rest, actor_id)
             case "erase":
-                return await erase_prompt(team, pitch.id)
+                return await erase_prompt(team, pitch.id, pitch.reference or "")
         return usage(name)
 
     async def _pitches(self, argument: str) -> Reply:

@@ -197,7 +197,7 @@ class StaffDesk:
         """Erase the pitcher of this pitch and everything of theirs; None if already gone."""
         async with self.database.transaction() as session:
             found = await staff.pitcher_of(session, pitch_id)
-            if found is None or await triage.erase_pitcher(session, found[0].id) is None:
+            if found is None or not await triage.erase_pitcher(session, found[0].id):
                 return None
         return _erasure(*found)
 
