@@ -92,6 +92,14 @@ class PitchStatus(StrEnum):
     ARCHIVED = "archived"
 
 
+NEVER_REUSE_IDS = {"sqlite_autoincrement": True}
+"""Ids leave the process (buttons, queues, files): SQLite must not hand one out twice.
+
+PostgreSQL's sequences never do; SQLite reuses the highest id after a delete unless the
+table is AUTOINCREMENT (migration 0008).
+"""
+
+
 class Base(DeclarativeBase):
     """Declarative base: every ``Mapped[datetime]`` becomes a :class:`UTCDateTime`."""
 
@@ -103,6 +111,7 @@ class Pitcher(Base):
     """A Telegram user who consented to pitch; erasing them deletes the row and all theirs."""
 
     __tablename__ = "pitchers"
+    __table_args__ = NEVER_REUSE_IDS
 
     id: Mapped[int] = mapped_column(primary_key=True)
     telegram_user_id: Mapped[int] = mapped_column(BigInteger, unique=True)
@@ -129,6 +138,7 @@ class Pitch(Base):
         Index("ix_pitches_pitcher_id_status", "pitcher_id", "status"),
         # Newest first across every status (/pitches without a status, searches).
         Index("ix_pitches_submitted_at_id", "submitted_at", "id"),
+        NEVER_REUSE_IDS,
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -171,6 +181,7 @@ class Answer(Base):
         UniqueConstraint("pitch_id", "question_key"),
         Index("ix_answers_pitch_id_message_id", "pitch_id", "message_id"),
         # On PostgreSQL, migration 0005 adds TRIGRAM_INDEX on lower(value).
+        NEVER_REUSE_IDS,
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -188,7 +199,7 @@ class Event(Base):
 
     __tablename__ = "events"
     # A pitch's thread in order; also serves the cascade from pitches.
-    __table_args__ = (Index("ix_events_pitch_id_at", "pitch_id", "at"),)
+    __table_args__ = (Index("ix_events_pitch_id_at", "pitch_id", "at"), NEVER_REUSE_IDS)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     pitch_id: Mapped[int] = mapped_column(ForeignKey("pitches.id", ondelete="CASCADE"))

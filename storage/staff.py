@@ -153,9 +153,12 @@ async def search(
     return rows[:limit], len(rows) > limit
 
 
-async def pitcher_of(session: AsyncSession, pitch_id: int) -> tuple[Pitcher, list[Pitch]] | None:
-    """The pitcher behind a pitch and all their pitches (drafts too), oldest first."""
-    pitch = await get_pitch(session, pitch_id)
+async def pitcher_of(session: AsyncSession, reference: str) -> tuple[Pitcher, list[Pitch]] | None:
+    """The pitcher behind a sent pitch and all their pitches (drafts too), oldest first.
+
+    By reference, never by id: an erasure must reach the person the reference names.
+    """
+    pitch = await get_pitch_by_reference(session, reference)
     if pitch is None:
         return None
     return pitch.pitcher, (await pitches_of(session, pitch.pitcher_id))[::-1]

@@ -6,6 +6,7 @@ import logging
 
 from telegram import Bot
 
+from bot.staff.callbacks import Erase, encode
 from bot.staff.cards import status_text
 from bot.staff.desk import Erasure
 from bot.staff.team import Team
@@ -57,22 +58,22 @@ def reply_prompt(reference: str, name: str) -> Reply:
     )
 
 
-async def erase_prompt(team: Team, pitch_id: int, reference: str) -> Reply:
+async def erase_prompt(team: Team, reference: str) -> Reply:
     """Erasure is for good: show what goes, and ask for a press before doing it."""
-    erasure = await team.desk.erasure(pitch_id)
+    erasure = await team.desk.erasure(reference)
     if erasure is None:
         return Reply((text("staff_not_found"),))
     confirm = text("staff_erase_confirm", reference=reference, references=_listed(erasure))
     buttons = (
-        Button(text("staff_button_erase_yes"), f"er:{pitch_id}:yes"),
-        Button(text("staff_button_erase_no"), f"er:{pitch_id}:no"),
+        Button(text("staff_button_erase_yes"), encode(Erase(reference, confirmed=True))),
+        Button(text("staff_button_erase_no"), encode(Erase(reference, confirmed=False))),
     )
     return Reply((confirm,), (buttons,))
 
 
-async def erase(team: Team, bot: Bot, pitch_id: int, reference: str, actor_id: int) -> Reply:
+async def erase(team: Team, bot: Bot, reference: str, actor_id: int) -> Reply:
     """Erase the pitcher behind a pitch (their right to erasure), then tell them."""
-    erasure = await team.desk.erase(pitch_id)
+    erasure = await team.desk.erase(reference)
     if erasure is None:
         return Reply((text("staff_not_found"),))
     log.info(

@@ -10,16 +10,16 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.staff.callbacks import STAFF_STATUSES, SetStatus, Show, Take, Write, encode
 from bot.staff.desk import PitchFile
 from dialogs.answers import display
 from dialogs.flow import Flow
 from dialogs.replies import Button, Reply, Text, text
-from storage.models import Event, Pitch, PitchStatus, StaffMember
+from storage.models import Event, Pitch, StaffMember
 
 TIMEZONE = ZoneInfo("Europe/Brussels")
 """The team works in Belgian time; storage keeps UTC."""
 
-STAFF_STATUSES = [s.value for s in PitchStatus if s is not PitchStatus.DRAFT]
 PREVIEW = 80
 
 
@@ -35,6 +35,12 @@ def who(member: StaffMember | None, user_id: int | None) -> str:
 
 def status_text(status: str) -> Text:
     return text(f"staff_status_{status}")
+
+
+def _ref(pitch: Pitch) -> str:
+    """Cards are drawn for sent pitches only, which always have a reference."""
+    assert pitch.reference is not None, f"pitch {pitch.id} is a draft"
+    return pitch.reference
 
 
 def _answers(pitch: Pitch) -> dict[str, str]:
@@ -72,12 +78,12 @@ def _assignee(pitch: Pitch, names: dict[int, StaffMember]) -> Text:
 def _actions(pitch: Pitch) -> list[tuple[Button, ...]]:
     return [
         (
-            Button(text("staff_button_take"), f"tk:{pitch.id}"),
-            Button(text("staff_button_review"), f"st:{pitch.id}:in_review"),
+            Button(text("staff_button_take"), encode(Take(_ref(pitch)))),
+            Button(text("staff_button_review"), encode(SetStatus(_ref(pitch), "in_review"))),
         ),
         (
-            Button(text("staff_button_reply"), f"rp:{pitch.id}"),
-            Button(text("staff_button_show"), f"sh:{pitch.id}"),
+            Button(text("staff_button_reply"), encode(Write(_ref(pitch)))),
+            Button(text("staff_button_show"), encode(Show(_ref(pitch)))),
         ),
     ]
 
@@ -152,13 +158,15 @@ def full(file: PitchFile, flow: Flow, language: str) -> Reply:
     blocks.append(text("staff_history_title"))
     blocks.extend(_event(e, names) for e in file.history)
     statuses = [
-        Button(status_text(s), f"st:{pitch.id}:{s}") for s in STAFF_STATUSES if s != pitch.status
+        Button(status_text(s), encode(SetStatus(_ref(pitch), s)))
+        for s in STAFF_STATUSES
+        if s != pitch.status
     ]
     rows = [tuple(statuses[i : i + 2]) for i in range(0, len(statuses), 2)]
     rows.append(
         (
-            Button(text("staff_button_take"), f"tk:{pitch.id}"),
-            Button(text("staff_button_reply"), f"rp:{pitch.id}"),
+            Button(text("staff_button_take"), encode(Take(_ref(pitch)))),
+            Button(text("staff_button_reply"), encode(Write(_ref(pitch)))),
         )
     )
     return Reply(tuple(blocks), tuple(rows))
@@ -189,7 +197,12 @@ def listing(
             )
         )
         rows.append(
-            (Button(text("staff_button_open", reference=pitch.reference or ""), f"sh:{pitch.id}"),)
+            (
+                Button(
+                    text("staff_button_open", reference=pitch.reference or ""),
+                    encode(Show(_ref(pitch))),
+                ),
+            )
         )
     if more:
         blocks.append(text("staff_search_more"))

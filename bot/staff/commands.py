@@ -11,7 +11,8 @@ from telegram.ext import ContextTypes
 
 from bot.staff import cards
 from bot.staff.actions import change_status, erase_prompt, reply_to_pitcher
-from bot.staff.cards import STAFF_STATUSES, status_text
+from bot.staff.callbacks import STAFF_STATUSES, Page, encode
+from bot.staff.cards import status_text
 from bot.staff.export import ChatExport
 from bot.staff.team import Team, refuse, stop
 from bot.threads import find_reference
@@ -44,9 +45,13 @@ async def new_page(
     page = await team.desk.new_page(after_id=after_id, before_id=before_id)
     paging: list[Button] = []
     if page.pitches and page.has_previous:
-        paging.append(Button(text("staff_button_previous"), f"pv:{page.pitches[0].id}"))
+        paging.append(
+            Button(text("staff_button_previous"), encode(Page(page.pitches[0].id, forward=False)))
+        )
     if page.pitches and page.has_next:
-        paging.append(Button(text("staff_button_next"), f"nx:{page.pitches[-1].id}"))
+        paging.append(
+            Button(text("staff_button_next"), encode(Page(page.pitches[-1].id, forward=True)))
+        )
     return cards.listing(
         text("staff_new_title"), page.pitches, team.flow, text("staff_new_empty"), tuple(paging)
     )
@@ -108,7 +113,7 @@ class StaffCommands:
             case "reply" if rest:
                 return await reply_to_pitcher(team, bot, pitch.id, rest, actor_id)
             case "erase":
-                return await erase_prompt(team, pitch.id, pitch.reference or "")
+                return await erase_prompt(team, pitch.reference or "")
         return usage(name)
 
     async def _pitches(self, argument: str) -> Reply:

@@ -103,6 +103,11 @@ class StaffDesk:
             pitch = await staff.get_pitch(session, pitch_id)
             return pitch if pitch is not None and pitch.reference else None
 
+    async def pitch_named(self, reference: str) -> Pitch | None:
+        """The sent pitch a reference names (a button's or a command's)."""
+        async with self.database.sessions() as session:
+            return await staff.get_pitch_by_reference(session, reference)
+
     async def change_status(self, pitch_id: int, status: str, actor_id: int) -> StatusChange | None:
         async with self.database.transaction() as session:
             pitch = await staff.get_pitch(session, pitch_id)
@@ -187,16 +192,16 @@ class StaffDesk:
         async with self.database.transaction() as session:
             await triage.relay_shown(session, event_id)
 
-    async def erasure(self, pitch_id: int) -> Erasure | None:
+    async def erasure(self, reference: str) -> Erasure | None:
         """What erasing the pitcher of this pitch would remove; None if it is gone."""
         async with self.database.sessions() as session:
-            found = await staff.pitcher_of(session, pitch_id)
+            found = await staff.pitcher_of(session, reference)
         return _erasure(*found) if found is not None else None
 
-    async def erase(self, pitch_id: int) -> Erasure | None:
+    async def erase(self, reference: str) -> Erasure | None:
         """Erase the pitcher of this pitch and everything of theirs; None if already gone."""
         async with self.database.transaction() as session:
-            found = await staff.pitcher_of(session, pitch_id)
+            found = await staff.pitcher_of(session, reference)
             if found is None or not await triage.erase_pitcher(session, found[0].id):
                 return None
         return _erasure(*found)

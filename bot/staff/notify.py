@@ -16,6 +16,7 @@ from telegram.ext import ContextTypes
 from bot.conversation import PitcherErased, TeamNews
 from bot.sending import send_replies
 from bot.staff import cards
+from bot.staff.callbacks import Show, Write, encode
 from bot.staff.desk import Erasure, StaffDesk
 from bot.threads import REPLY_MARK
 from dialogs.catalog import Catalog
@@ -147,17 +148,18 @@ class TeamNotifier:
 
     async def _post_relay(self, bot: Bot, pitch_id: int, event_id: int, message: str) -> bool:
         pitch = await self.desk.pitch(pitch_id)
-        if pitch is None or self.staff_chat_id is None:
+        if pitch is None or pitch.reference is None or self.staff_chat_id is None:
             return False
+        reference = pitch.reference
         reply = Reply(
             (
-                text("staff_relay", mark=REPLY_MARK, reference=pitch.reference or ""),
+                text("staff_relay", mark=REPLY_MARK, reference=reference),
                 text("staff_relay_text", text=message),
             ),
             (
                 (
-                    Button(text("staff_button_reply"), f"rp:{pitch.id}"),
-                    Button(text("staff_button_show"), f"sh:{pitch.id}"),
+                    Button(text("staff_button_reply"), encode(Write(reference))),
+                    Button(text("staff_button_show"), encode(Show(reference))),
                 ),
             ),
         )

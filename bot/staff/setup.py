@@ -7,7 +7,8 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Mess
 
 from bot.conversation import PitcherErased, TeamNews
 from bot.pitcher import TellTeam
-from bot.staff.buttons import StaffButtons, is_staff_data
+from bot.staff.buttons import StaffButtons
+from bot.staff.callbacks import is_staff_data
 from bot.staff.commands import STAFF_COMMANDS, StaffCommands
 from bot.staff.notify import RETRY_SECONDS
 from bot.staff.team import Team

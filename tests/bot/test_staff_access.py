@@ -82,19 +82,27 @@ async def test_a_stranger_speaking_english_gets_the_same_one_line_in_english(
     assert len(texts) == 1 and NEUTRAL not in texts
 
 
-def buttons(pitch_id: int) -> list[str]:
+UNKNOWN = "Die knop werkt niet (meer)."
+OUTDATED = (
+    "Die knop is van een oudere versie van de bot en werkt niet meer. "
+    "Gebruik /pitch met het nummer op het bericht."
+)
+
+
+def buttons(reference: str, pitch_id: int) -> list[str]:
     return [
-        f"tk:{pitch_id}",
-        f"st:{pitch_id}:in_review",
-        f"st:{pitch_id}:supported",
-        f"rp:{pitch_id}",
-        f"sh:{pitch_id}",
+        f"tk:{reference}",
+        f"st:{reference}:in_review",
+        f"st:{reference}:supported",
+        f"rp:{reference}",
+        f"sh:{reference}",
         f"nx:{pitch_id}",
         f"pv:{pitch_id}",
-        f"er:{pitch_id}:yes",
-        f"er:{pitch_id}:no",
-        "tk:99999",
-        "st:1:bogus",
+        f"er:{reference}:yes",
+        f"er:{reference}:no",
+        f"tk:{pitch_id}",
+        "tk:P-2026-9999",
+        "st:P-2026-0001:bogus",
     ]
 
 
@@ -106,7 +114,7 @@ async def test_a_stranger_pressing_staff_buttons_gets_a_neutral_toast(team: Team
     before = await snapshot(team.database)
     calls = len(team.request.calls)
 
-    for data in buttons(pitch_id):
+    for data in buttons(reference, pitch_id):
         for chat, on in ((sam, None), (sam_in_group, card)):
             assert await chat.press(data, on=on) == [], data
             assert chat.toast() == NEUTRAL, data
@@ -116,25 +124,33 @@ async def test_a_stranger_pressing_staff_buttons_gets_a_neutral_toast(team: Team
 
 
 @pytest.mark.parametrize(
-    "data",
+    ("data", "toast"),
     [
-        "st:{id}:bogus",
-        "st:{id}:draft",
-        "tk:abc",
-        "st:99999:new",
-        "sh:{id}:x",
-        "tk:",
-        "nx:-1",
-        "rp:{id}{id}{id}{id}{id}{id}{id}{id}{id}{id}{id}{id}{id}{id}{id}{id}{id}{id}{id}",
-        "tk:{draft}",
-        "sh:{draft}",
-        "er:{id}",
-        "er:{id}:maybe",
-        "er:99999:yes",
-        "er:{draft}:yes",
+        ("st:{ref}:bogus", UNKNOWN),
+        ("st:{ref}:draft", UNKNOWN),
+        ("tk:abc", UNKNOWN),
+        ("sh:{ref}:x", UNKNOWN),
+        ("tk:", UNKNOWN),
+        ("nx:-1", UNKNOWN),
+        ("nx:{ref}", UNKNOWN),
+        ("rp:{ref}{ref}{ref}{ref}{ref}{ref}{ref}{ref}{ref}", UNKNOWN),
+        ("tk:{ref} ", UNKNOWN),
+        ("er:{ref}", UNKNOWN),
+        ("er:{ref}:maybe", UNKNOWN),
+        ("er:P-2026-9999:yes", "P-2026-9999 bestaat niet (meer): die knop doet niets."),
+        ("sh:P-2026-9999", "P-2026-9999 bestaat niet (meer): die knop doet niets."),
+        # what older versions drew, naming pitches by id: never trusted again
+        ("tk:{id}", OUTDATED),
+        ("st:99999:new", OUTDATED),
+        ("tk:{draft}", OUTDATED),
+        ("sh:{draft}", OUTDATED),
+        ("er:99999:yes", OUTDATED),
+        ("er:{id}:yes", OUTDATED),
     ],
 )
-async def test_forged_button_data_is_refused_even_for_staff(team: TeamHarness, data: str) -> None:
+async def test_forged_button_data_is_refused_even_for_staff(
+    team: TeamHarness, data: str, toast: str
+) -> None:
     reference, pitch_id = await a_sent_pitch(team)
     anna = team.pitcher()
     await anna.send("/start")  # a new draft: a pitch row without a reference
@@ -144,10 +160,10 @@ async def test_forged_button_data_is_refused_even_for_staff(team: TeamHarness, d
     before = await snapshot(team.database)
     calls = len(team.request.calls)
 
-    replies = await olga.press(data.format(id=pitch_id, draft=draft_id))
+    replies = await olga.press(data.format(id=pitch_id, draft=draft_id, ref=reference))
 
     assert replies == []
-    assert olga.toast() == "Die knop werkt niet (meer)."
+    assert olga.toast() == toast
     assert await snapshot(team.database) == before
     assert team.request.shown(calls) == []
 

@@ -66,14 +66,14 @@ async def test_the_second_to_take_it_is_told_who_has_it(team: TeamHarness) -> No
     assert len(assigns) == 1, "one assignment, whoever pressed after"
 
 
-def take_update(app_bot_user: dict[str, object], pitch_id: int, card: Sent) -> dict[str, object]:
+def take_update(app_bot_user: dict[str, object], reference: str, card: Sent) -> dict[str, object]:
     return {
         "update_id": new_update_id(),
         "callback_query": {
             "id": str(new_update_id()),
             "from": app_bot_user,
             "chat_instance": "team",
-            "data": f"tk:{pitch_id}",
+            "data": f"tk:{reference}",
             "message": {
                 "message_id": card.message_id,
                 "date": NOW,
@@ -113,10 +113,10 @@ async def test_two_staff_taking_the_same_pitch_at_once_one_wins(
         async with other_app:
             await asyncio.gather(
                 team.app.process_update(
-                    Update.de_json(take_update(olga, pitch_id, card), team.app.bot)
+                    Update.de_json(take_update(olga, reference, card), team.app.bot)
                 ),
                 other_app.process_update(
-                    Update.de_json(take_update(pieter, pitch_id, card), other_app.bot)
+                    Update.de_json(take_update(pieter, reference, card), other_app.bot)
                 ),
             )
     finally:
@@ -182,14 +182,14 @@ async def test_a_stale_full_pitch_is_redrawn_as_a_full_pitch(team: TeamHarness) 
     full = (await olga.send(f"/pitch {reference}"))[-1]
     await team.pieter().send(f"/status {reference} supported")
 
-    replies = await olga.press(f"st:{pitch_id}:supported", on=full)
+    replies = await olga.press(f"st:{reference}:supported", on=full)
 
     assert olga.toast() == f"{reference} staat al op 🌱 ondersteund."
     redrawn = replies[-1]
     assert redrawn.method == "editMessageText" and redrawn.message_id == full.message_id
     assert visible(redrawn.text).startswith(f"📄 {reference} · 🌱 ondersteund")
     assert "anna@voorbeeld.be" in visible(redrawn.text), "the full pitch, in a private chat"
-    assert not redrawn.has_button(f"st:{pitch_id}:supported")
+    assert not redrawn.has_button(f"st:{reference}:supported")
 
 
 async def test_show_all_posts_the_full_pitch_where_it_was_asked(team: TeamHarness) -> None:

@@ -63,10 +63,10 @@ async def test_a_sent_pitch_arrives_as_a_card_in_the_staff_group(team: TeamHarne
         assert FULL["nl"][key] not in shown, f"{key} is for the full pitch only"
     pitch = await pitch_row(team.database, reference)
     assert card.buttons == [
-        ("🙋 Ik neem het op", f"tk:{pitch.id}"),
-        ("🔎 In behandeling", f"st:{pitch.id}:in_review"),
-        ("💬 Antwoorden", f"rp:{pitch.id}"),
-        ("📄 Alles tonen", f"sh:{pitch.id}"),
+        ("🙋 Ik neem het op", f"tk:{reference}"),
+        ("🔎 In behandeling", f"st:{reference}:in_review"),
+        ("💬 Antwoorden", f"rp:{reference}"),
+        ("📄 Alles tonen", f"sh:{reference}"),
     ]
     assert pitch.staff_card_sent_at == team.clock.now
 

@@ -11,7 +11,7 @@ from storage.database import Database
 from storage.models import Answer, Event, PendingRelay, Pitch, Pitcher
 from tests.bot.conftest import OLGA, STAFF_CHAT, TeamHarness
 from tests.bot.scenario import snapshot, visible
-from tests.bot.staff_scenario import only, pitch_row, send_pitch, texts
+from tests.bot.staff_scenario import only, send_pitch, texts
 
 ANNA, BRAM = 1001, 1002
 ERASED_FOR_ANNA = (
@@ -71,8 +71,8 @@ async def test_erasing_asks_first_then_removes_everything_of_that_pitcher_only(
     assert visible(prompt.text).startswith(f"⚠️ Alles wissen van de pitcher van {second}?")
     assert f"ingestuurd: {first}, {second};" in visible(prompt.text)
     assert prompt.buttons == [
-        ("🗑️ Ja, alles wissen", f"er:{(await pitch_row(team.database, second)).id}:yes"),
-        ("Niet wissen", f"er:{(await pitch_row(team.database, second)).id}:no"),
+        ("🗑️ Ja, alles wissen", f"er:{second}:yes"),
+        ("Niet wissen", f"er:{second}:no"),
     ]
 
     done = await olga.tap_on(prompt, "Ja, alles wissen")
@@ -136,7 +136,7 @@ async def test_pressing_yes_again_after_the_erasure_does_nothing(team: TeamHarne
     before = await snapshot(team.database)
 
     assert await pieter.press(data) == []
-    assert pieter.toast() == "Die knop werkt niet (meer)."
+    assert pieter.toast() == f"{reference} bestaat niet (meer): die knop doet niets."
     assert await snapshot(team.database) == before
 
 

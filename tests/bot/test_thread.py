@@ -107,10 +107,9 @@ async def test_what_the_pitcher_writes_afterwards_reaches_the_staff_group(
         "Ik heb nog een vraag <over> de subsidies & de timing"
     )
     assert "&lt;over&gt;" in relayed[0].text
-    pitch_id = int(relayed[0].data("Antwoorden").split(":")[1])
     assert relayed[0].buttons == [
-        ("💬 Antwoorden", f"rp:{pitch_id}"),
-        ("📄 Alles tonen", f"sh:{pitch_id}"),
+        ("💬 Antwoorden", f"rp:{reference}"),
+        ("📄 Alles tonen", f"sh:{reference}"),
     ]
     assert (await events_of(team.database, reference))[-1] == (
         "message_in",

@@ -410,12 +410,6 @@ def buttons(message: dict[str, Any]) -> list[str]:
     return [b.get("callback_data", "") for row in markup.get("inline_keyboard", []) for b in row]
 
 
-def pitch_id(card: dict[str, Any]) -> int:
-    """The pitch id a staff card's buttons carry (``tk:<id>``)."""
-    take = next(data for data in buttons(card) if data.startswith("tk:"))
-    return int(take.removeprefix("tk:"))
-
-
 # --- a pitch, as a person types it -------------------------------------------------------------
 
 ANSWERS: dict[str, dict[str, str]] = {

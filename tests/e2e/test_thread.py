@@ -11,7 +11,6 @@ from tests.e2e.conftest import (
     PIETER,
     People,
     body,
-    pitch_id,
     press_and_wait,
     says,
     send_pitch,
@@ -48,7 +47,7 @@ async def test_reply_relay_both_ways(people: People) -> None:
 
     # the card's 💬 button asks for the message as a reply to its prompt
     card = await people.card(reference)
-    await press_and_wait(pieter, card, f"rp:{pitch_id(card)}")
+    await press_and_wait(pieter, card, f"rp:{reference}")
     ask = await people.group_message(f"Pieter, schrijf je bericht aan de pitcher van {reference}")
     assert (ask.get("reply_markup_raw") or {}).get("force_reply") is True, ask
     await pieter.send_text("Mag ik ook je plan zien?", reply_to=ask)

@@ -1,0 +1,130 @@
+"""Staff button data: one typed encoder and parser, used by every keyboard and handler.
+
+A button that acts on a pitch names it by its **reference** (``tk:P-2026-0042``), never
+by a database id. References are handed out once and never reused, so a button drawn
+for one person's pitch can only ever act on that pitch: after an erasure it finds
+nothing and says so. Only paging buttons carry an id, as a keyset cursor that acts on
+nobody. Data is untrusted: it is parsed again on every press.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Final
+
+from storage.models import PitchStatus
+
+STAFF_STATUSES: Final = tuple(s.value for s in PitchStatus if s is not PitchStatus.DRAFT)
+"""The statuses staff can set (everything but draft), in workflow order."""
+
+_REFERENCE = re.compile(r"P-\d{4}-\d{4,9}")
+_CURSOR = re.compile(r"\d{1,18}")
+_PREFIXES: Final = ("tk", "st", "rp", "sh", "nx", "pv", "er")
+
+
+@dataclass(frozen=True)
+class Take:
+    """🙋 take it: assign the pitch to whoever pressed."""
+
+    reference: str
+
+
+@dataclass(frozen=True)
+class SetStatus:
+    reference: str
+    status: str
+
+
+@dataclass(frozen=True)
+class Write:
+    """💬 reply: ask the staff member for a message to the pitcher."""
+
+    reference: str
+
+
+@dataclass(frozen=True)
+class Show:
+    """📄 show all: the whole pitch."""
+
+    reference: str
+
+
+@dataclass(frozen=True)
+class Page:
+    """◀️ / ▶️ on the list of new pitches: the page before or after a pitch."""
+
+    pitch_id: int
+    forward: bool
+
+
+@dataclass(frozen=True)
+class Erase:
+    """The answer to "erase everything of this pitcher?"."""
+
+    reference: str
+    confirmed: bool
+
+
+@dataclass(frozen=True)
+class Outdated:
+    """Data drawn by an older version that named pitches by id: no longer trusted."""
+
+
+StaffAction = Take | SetStatus | Write | Show | Page | Erase
+
+
+def is_staff_data(data: object) -> bool:
+    """Staff button data (valid or not); everything else belongs to the pitch conversation."""
+    return isinstance(data, str) and data.partition(":")[0] in _PREFIXES and ":" in data
+
+
+def encode(action: StaffAction) -> str:
+    """The callback data of a button (well under Telegram's 64 bytes)."""
+    match action:
+        case Take(reference):
+            return f"tk:{reference}"
+        case SetStatus(reference, status):
+            return f"st:{reference}:{status}"
+        case Write(reference):
+            return f"rp:{reference}"
+        case Show(reference):
+            return f"sh:{reference}"
+        case Page(pitch_id, forward):
+            return f"{'nx' if forward else 'pv'}:{pitch_id}"
+        case Erase(reference, confirmed):
+            return f"er:{reference}:{'yes' if confirmed else 'no'}"
+
+
+def parse(data: str) -> StaffAction | Outdated | None:
+    """The action a press asks for; None for data no version of the bot ever drew."""
+    prefix, _, rest = data.partition(":")
+    target, _, option = rest.partition(":")
+    if prefix in ("nx", "pv"):
+        if option or not _CURSOR.fullmatch(target):
+            return None
+        return Page(int(target), forward=prefix == "nx")
+    if _CURSOR.fullmatch(target) and prefix in _PREFIXES:
+        return Outdated() if _option_fits(prefix, option) else None
+    if not _REFERENCE.fullmatch(target) or not _option_fits(prefix, option):
+        return None
+    match prefix:
+        case "tk":
+            return Take(target)
+        case "st":
+            return SetStatus(target, option)
+        case "rp":
+            return Write(target)
+        case "sh":
+            return Show(target)
+        case "er":
+            return Erase(target, confirmed=option == "yes")
+    return None
+
+
+def _option_fits(prefix: str, option: str) -> bool:
+    if prefix == "st":
+        return option in STAFF_STATUSES
+    if prefix == "er":
+        return option in ("yes", "no")
+    return option == ""

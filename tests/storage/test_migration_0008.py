@@ -1,0 +1,69 @@
+"""Ids that left the process are never handed out again, on both databases; revision
+0008 gives SQLite's tables AUTOINCREMENT without losing a row or changing an id."""
+
+from __future__ import annotations
+
+import pytest
+from alembic import command
+from sqlalchemy import Connection, select
+
+from storage.database import Database
+from storage.migrate import alembic_config, migration_transaction, upgrade
+from storage.models import Answer, Event, Pitch, Pitcher
+from storage.triage import add_note, erase_pitcher
+from tests.conftest import SERVER_URL
+from tests.storage.staff_helpers import NOW, pitcher, sent
+
+
+async def _newest_of_everything(database: Database, user_id: int) -> dict[str, int]:
+    """A pitcher with a sent pitch, its answers and a note: the new ids of each."""
+    async with database.transaction() as session:
+        owner = await pitcher(session, user_id=user_id)
+        pitch = await sent(session, owner, NOW, {"idea": "x"})
+        note = await add_note(session, pitch, "bel terug", actor_id=7001, now=NOW)
+        answer = (await session.execute(select(Answer.id).where(Answer.pitch_id == pitch.id))).one()
+        return {"pitcher": owner.id, "pitch": pitch.id, "answer": answer[0], "event": note.id}
+
+
+async def test_erasing_the_newest_pitcher_frees_no_id_for_the_next(database: Database) -> None:
+    first = await _newest_of_everything(database, 1001)
+    async with database.transaction() as session:
+        assert await erase_pitcher(session, first["pitcher"])
+
+    second = await _newest_of_everything(database, 1002)
+
+    for kind, old_id in first.items():
+        assert second[kind] > old_id, kind
+
+
+def _downgrade_to_0007(connection: Connection) -> None:
+    config = alembic_config()
+    config.attributes["connection"] = connection
+    with migration_transaction(connection):
+        command.downgrade(config, "0007")
+
+
+async def _rows(database: Database) -> list[list[tuple[object, ...]]]:
+    async with database.sessions() as session:
+        return [
+            [tuple(row) for row in (await session.execute(select(model.__table__))).all()]
+            for model in (Pitcher, Pitch, Answer, Event)
+        ]
+
+
+@pytest.mark.skipif(SERVER_URL is not None, reason="SQLite only: PostgreSQL never reused ids")
+async def test_upgrading_an_old_sqlite_file_keeps_every_row_and_id(database: Database) -> None:
+    async with database.engine.connect() as connection:
+        await connection.run_sync(_downgrade_to_0007)
+    await _newest_of_everything(database, 1001)
+    await _newest_of_everything(database, 1002)
+    before = await _rows(database)
+
+    await upgrade(database)
+
+    assert await _rows(database) == before
+    async with database.transaction() as session:
+        assert await erase_pitcher(session, 2)
+    third = await _newest_of_everything(database, 1003)
+    # two events a pitch (sent, note): the erased pitcher's were 3 and 4
+    assert third == {"pitcher": 3, "pitch": 3, "answer": 3, "event": 6}, "counts on, no reuse"
