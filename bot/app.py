@@ -12,7 +12,7 @@ from telegram.request import BaseRequest
 from bot.conversation import Conversations
 from bot.limits import SendingRateLimiter
 from bot.ordering import PerChatUpdateProcessor
-from bot.pitcher import PitcherHandlers
+from bot.pitcher import NotShown, NotStored, PitcherHandlers
 from bot.render import render_label, render_text
 from bot.settings import Settings
 from bot.staff.access import StaffGate
@@ -100,8 +100,18 @@ async def register_commands(application: Application, catalog: Catalog) -> None:
         await bot.set_my_short_description(short, language_code=language)
 
 
+def _apology(error: BaseException | None) -> str:
+    """The catalogue key that says what became of the failed update."""
+    if isinstance(error, NotStored):
+        return "error_not_stored"
+    if isinstance(error, NotShown):
+        return "error_stored"
+    return "error_generic"
+
+
 class ErrorReporter:
-    """Logs a failed update once and tells the person their answers are safe."""
+    """Logs a failed update once and tells the person, truthfully, whether what they
+    sent was kept."""
 
     def __init__(self, conversations: Conversations, catalog: Catalog) -> None:
         self.conversations = conversations
@@ -118,7 +128,7 @@ class ErrorReporter:
         language = self.conversations.language_for(person_of(user, chat.id))
         try:
             await context.bot.send_message(
-                chat.id, render_text(self.catalog, language, text("error_generic"))
+                chat.id, render_text(self.catalog, language, text(_apology(context.error)))
             )
         except Exception:  # noqa: BLE001 - the error is already logged; do not loop
             log.warning("could not tell chat %s about the error", chat.id)

@@ -11,7 +11,7 @@ from collections.abc import Awaitable, Callable
 
 from bot.conversation import Conversations, Person, Response
 from dialogs.catalog import Catalog
-from dialogs.events import Command, Event, Pressed, Said
+from dialogs.events import Command, Event, Pressed, Said, clean_text
 from dialogs.replies import text
 
 CONSOLE_PERSON = Person(user_id=0, chat_id=0, first_name="terminal")
@@ -68,6 +68,7 @@ def show(catalog: Catalog, response: Response, write: Writer) -> dict[str, str]:
 
 
 def event_of_line(line: str, buttons: dict[str, str]) -> Event:
+    line = clean_text(line)
     stripped = line.strip()
     if stripped in buttons:
         return Pressed(buttons[stripped])

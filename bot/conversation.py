@@ -151,7 +151,12 @@ class Conversations:
         if pitcher is None:
             return State(language=self.language_for(person))
         language = pitcher.language if pitcher.language in LANGUAGES else self.default_language
-        return State(language=language, consented=True, draft=draft_of(self.flow, row))
+        return State(
+            language=language,
+            consented=True,
+            draft=draft_of(self.flow, row),
+            confirming_forget=pitcher.confirming_erasure,
+        )
 
     # saving -------------------------------------------------------------------------------
 
@@ -198,6 +203,7 @@ class Conversations:
             if update_id is not None:
                 repo.claim_update(pitcher, update_id)
         pitcher.language = after.language
+        pitcher.confirming_erasure = after.confirming_forget
         # keep what the team sees current: people change their Telegram names
         pitcher.username, pitcher.first_name = person.username, person.first_name
         replies = list(outcome.replies)

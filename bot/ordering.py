@@ -17,6 +17,8 @@ from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
 MAX_CONCURRENT_UPDATES = 64
+UNBOUNDED = 2**30
+"""The base class's own semaphore: never the limit (see :class:`PerChatUpdateProcessor`)."""
 
 
 def ordering_key(update: object) -> int | None:
@@ -31,22 +33,32 @@ def ordering_key(update: object) -> int | None:
 
 
 class PerChatUpdateProcessor(BaseUpdateProcessor):
-    """Concurrent across chats, sequential within a chat."""
+    """Concurrent across chats, sequential within a chat.
+
+    An update first waits for its chat's turn and only then takes one of the
+    ``max_concurrent_updates`` slots: a chat flooding the bot queues on its own lock and
+    holds at most one slot, so everyone else's updates still find one free. (The base
+    class would take a slot before the turn, and its ``process_update`` is final: its
+    own semaphore is given room for every update and the bound is kept here; the base's
+    ``max_concurrent_updates`` reports that room, not the bound.)
+    """
 
     def __init__(self, max_concurrent_updates: int = MAX_CONCURRENT_UPDATES) -> None:
-        super().__init__(max_concurrent_updates)
+        super().__init__(UNBOUNDED)
+        self._slots = asyncio.BoundedSemaphore(max_concurrent_updates)
         self._locks: dict[int, asyncio.Lock] = {}
         self._waiting: dict[int, int] = {}
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         key = ordering_key(update)
         if key is None:
-            await coroutine
+            async with self._slots:
+                await coroutine
             return
         lock = self._locks.setdefault(key, asyncio.Lock())
         self._waiting[key] = self._waiting.get(key, 0) + 1
         try:
-            async with lock:
+            async with lock, self._slots:
                 await coroutine
         finally:
             self._waiting[key] -= 1

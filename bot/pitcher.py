@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 
 from telegram import Bot, Chat, Update
 from telegram.ext import Application, CallbackQueryHandler, ContextTypes, MessageHandler, filters
@@ -12,12 +13,31 @@ from bot.conversation import Conversations, PitcherErased, Response, TeamNews
 from bot.render import render_label, render_text
 from bot.sending import answer_query, send_replies
 from bot.threads import answered_reference
-from bot.updates import event_of, person_of
+from bot.updates import event_of, person_of, text_of
 from dialogs.catalog import Catalog
 from dialogs.events import Pressed
 from dialogs.replies import text
 
 log = logging.getLogger(__name__)
+
+
+class NotStored(Exception):
+    """The unit of work failed and rolled back: nothing of this update was stored."""
+
+
+class NotShown(Exception):
+    """The update was stored, but the answer did not reach the person."""
+
+
+@asynccontextmanager
+async def failing_as(kind: type[Exception]) -> AsyncIterator[None]:
+    """Any failure inside becomes ``kind`` (caused by it), so the error handler can tell
+    the person the truth about what was kept."""
+    try:
+        yield
+    except Exception as error:
+        raise kind() from error
+
 
 TellTeam = Callable[[Bot, TeamNews | PitcherErased], Awaitable[None]]
 """Passes a newly sent pitch, a pitcher's message or an erasure on to the team."""
@@ -59,13 +79,18 @@ class PitcherHandlers:
         person = person_of(user, chat.id)
         response: Response | None = None
         reference = answered_reference(message, context.bot.id) if message else None
-        if reference is not None and message is not None and message.text:
-            response = await self.conversations.reply_to_team(
-                person, reference, message.text, update.update_id
+        async with failing_as(NotStored):
+            said = text_of(message) if message is not None else None
+            if reference is not None and said:
+                response = await self.conversations.reply_to_team(
+                    person, reference, said, update.update_id
+                )
+            if response is None:
+                response = await self.conversations.handle(person, event, update.update_id)
+        async with failing_as(NotShown):
+            await send_replies(
+                context.bot, self.catalog, chat.id, response.language, response.replies
             )
-        if response is None:
-            response = await self.conversations.handle(person, event, update.update_id)
-        await send_replies(context.bot, self.catalog, chat.id, response.language, response.replies)
         if response.news is not None:
             await self.tell_team(context.bot, response.news)
 
@@ -81,18 +106,20 @@ class PitcherHandlers:
                 query, render_label(self.catalog, language, text("button_not_yours"))
             )
             return
-        response = await self.conversations.handle(
-            person_of(query.from_user, chat.id), Pressed(query.data or ""), update.update_id
-        )
+        async with failing_as(NotStored):
+            response = await self.conversations.handle(
+                person_of(query.from_user, chat.id), Pressed(query.data or ""), update.update_id
+            )
         notice = (
             render_label(self.catalog, response.language, response.notice)
             if response.notice
             else None
         )
         await answer_query(query, notice)
-        await send_replies(
-            context.bot, self.catalog, chat.id, response.language, response.replies, query
-        )
+        async with failing_as(NotShown):
+            await send_replies(
+                context.bot, self.catalog, chat.id, response.language, response.replies, query
+            )
         if response.news is not None:
             await self.tell_team(context.bot, response.news)
 

@@ -28,7 +28,7 @@ class Outgoing:
 def visible_length(markup: str) -> int:
     """Length Telegram counts: tags removed, entities decoded, in UTF-16 code units."""
     shown = html.unescape(_TAG.sub("", markup))
-    return len(shown.encode("utf-16-le")) // 2
+    return _units(shown)
 
 
 def render_text(catalog: Catalog, language: str, item: Text) -> str:
@@ -55,7 +55,8 @@ def keyboard(catalog: Catalog, language: str, reply: Reply) -> InlineKeyboardMar
 
 
 def _units(text: str) -> int:
-    return len(text.encode("utf-16-le")) // 2
+    # surrogatepass: a broken surrogate still counts as one unit instead of raising
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
 
 
 def split_plain(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:

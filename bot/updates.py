@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import Message, MessageEntity, Update, User
 
 from bot.conversation import Person
-from dialogs.events import MEDIA_KINDS, Command, Edited, Event, Said, Shared
+from dialogs.events import MEDIA_KINDS, Command, Edited, Event, Said, Shared, clean_text
 
 _MEDIA_ATTRIBUTES = tuple(kind for kind in MEDIA_KINDS if kind != "other")
 """Message attributes to look for, in order (see MEDIA_KINDS)."""
@@ -15,15 +15,20 @@ def person_of(user: User, chat_id: int) -> Person:
     return Person(
         user_id=user.id,
         chat_id=chat_id,
-        username=user.username,
-        first_name=user.first_name,
+        username=clean_text(user.username) if user.username else None,
+        first_name=clean_text(user.first_name),
         language_code=user.language_code,
     )
 
 
+def text_of(message: Message) -> str | None:
+    """The message's text as the rest of the bot may use it (see ``clean_text``)."""
+    return clean_text(message.text) if message.text is not None else None
+
+
 def command_of(message: Message) -> Command | None:
     """A command at the start of a text message (``/start@bot payload``), else None."""
-    text = message.text or ""
+    text = text_of(message) or ""
     entity = next(iter(message.entities), None)
     if entity is None or entity.type != MessageEntity.BOT_COMMAND or entity.offset != 0:
         return None
@@ -39,14 +44,16 @@ def event_of(update: Update) -> Event | None:
     """The event a private-chat update stands for; None when there is nothing to answer."""
     if update.edited_message is not None:
         edited = update.edited_message
-        if edited.text is None or command_of(edited) is not None:
+        text = text_of(edited)
+        if text is None or command_of(edited) is not None:
             return None
-        return Edited(edited.message_id, edited.text)
+        return Edited(edited.message_id, text)
     message = update.message
     if message is None:
         return None
-    if message.text is not None:
-        return command_of(message) or Said(message.text, message.message_id)
+    text = text_of(message)
+    if text is not None:
+        return command_of(message) or Said(text, message.message_id)
     kind = media_kind(message)
     contact = message.contact
     own_phone = None

@@ -91,11 +91,12 @@ def _forget(progress: Progress, state: State, answer: str) -> Outcome:
     """/forgetme confirmed: nothing of the person stays (the caller deletes it all)."""
     if answer not in ("yes", "no"):
         return _forged(progress, state)
-    if not state.consented:
-        return _stale(progress, state)
+    if not state.consented or not state.confirming_forget:
+        return _stale(progress, state)  # no /forgetme open: an old or forged button
     # either answer replaces the question, so its buttons cannot be pressed again later
     if answer == "no":
         kept = Reply((text("forget_kept"),), replace=True)
+        state = replace(state, confirming_forget=False)
         return Outcome(state, (kept, *progress.here(state)))
     forgotten = State(language=state.language)
     return Outcome(forgotten, (Reply((text("erased"),), replace=True),), (Effect.ERASE,))

@@ -51,6 +51,10 @@ class Engine:
         """Answer one input; bad input gets a friendly reply and changes nothing."""
         if state.language not in LANGUAGES:
             state = replace(state, language=LANGUAGES[0])
+        if state.confirming_forget and not (
+            isinstance(event, Pressed) and event.data.startswith("forget:")
+        ):
+            state = replace(state, confirming_forget=False)  # they moved on: ask again
         draft = state.draft
         if draft is not None and draft.confirming_cancel:
             if isinstance(event, Said):
@@ -89,7 +93,8 @@ class Engine:
             case "mypitches":
                 return Outcome(state, effects=(Effect.LIST_PITCHES,))
             case "forgetme" if state.consented:
-                return Outcome(state, (prompts.forget_confirm_reply(),))
+                asking = replace(state, confirming_forget=True)
+                return Outcome(asking, (prompts.forget_confirm_reply(),))
             case "forgetme":
                 return Outcome(state, (Reply((text("forget_nothing"),)),))
             case "cancel" if draft is not None:

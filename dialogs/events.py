@@ -2,7 +2,24 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+
+_UNWANTED = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]|[\ud800-\udfff]")
+"""Control characters but tab and newline, and UTF-16 surrogates standing alone (a
+valid pair arrives as one character: what is left is broken)."""
+
+
+def clean_text(text: str) -> str:
+    """What a person typed, as it may be stored and shown: no NUL or other invisible
+    control characters (PostgreSQL refuses NUL, nobody can see them), no broken
+    surrogates (they cannot be encoded); a carriage return becomes a newline.
+
+    Every text that comes in passes here once, at the edge, so the engine, storage and
+    rendering behave the same for it on every database.
+    """
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return _UNWANTED.sub("", text)
 
 
 @dataclass(frozen=True)

@@ -49,3 +49,5 @@ class State:
     language: str
     consented: bool = False
     draft: Draft | None = None
+    confirming_forget: bool = False
+    """"Erase everything of mine?" (/forgetme) is open: only then does "yes" erase."""

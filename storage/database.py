@@ -9,9 +9,11 @@ savepoints that really nest inside the caller's transaction (see
 from __future__ import annotations
 
 import asyncio
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, nullcontext
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, event, make_url
@@ -67,15 +69,34 @@ def create_database(url: str) -> Database:
     """Build the engine for ``url``; relative SQLite paths are relative to the cwd."""
     options: dict[str, Any] = {}
     sqlite = is_sqlite(url)
-    if sqlite and make_url(url).database in (None, "", ":memory:"):
+    path = make_url(url).database if sqlite else None
+    if sqlite and path in (None, "", ":memory:"):
         # One shared connection, or every session would see its own empty database.
         options["poolclass"] = StaticPool
-    engine = create_async_engine(url, **options)
+    elif path is not None and not path.startswith("file:"):
+        owner_only(Path(path))
+    # hide_parameters: a failed statement's error (logged with the failed update) must
+    # not carry what people wrote, only the SQL
+    engine = create_async_engine(url, hide_parameters=True, **options)
     if sqlite:
         event.listen(engine.sync_engine, "connect", _set_sqlite_pragmas)
         event.listen(engine.sync_engine, "savepoint", _begin_before_savepoint)
     lock = asyncio.Lock() if sqlite else None
     return Database(engine, async_sessionmaker(engine, expire_on_commit=False), lock)
+
+
+def owner_only(path: Path) -> None:
+    """Make the SQLite file readable by its owner only, before SQLite opens it.
+
+    It holds what people wrote and their contact details. SQLite creates its -wal and
+    -shm files with the main file's permissions, so creating (or tightening) the main
+    file first covers all three; existing -wal and -shm files are tightened as well.
+    """
+    if not path.exists():
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+    for file in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        if file.exists() and file.stat().st_mode & 0o077:
+            file.chmod(0o600)
 
 
 def _unicode_lower(value: str | None) -> str | None:

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage import updates
 from storage.models import StaffMember
 
 
@@ -23,24 +24,22 @@ async def remember_staff(
 ) -> bool:
     """Note a staff member as seen now, with their current Telegram names.
 
-    False when ``update_id`` was seen before: Telegram redelivered it, and a repeated
+    False when ``update_id`` was handled before: Telegram redelivered it, and a repeated
     /reply or /note must not happen twice.
     """
+    if update_id is not None and not await updates.claim(session, update_id, now):
+        return False
     member = await session.get(StaffMember, telegram_user_id)
     if member is None:
         try:
             async with session.begin_nested():
-                member = StaffMember(telegram_user_id=telegram_user_id, last_update_id=update_id)
+                member = StaffMember(telegram_user_id=telegram_user_id)
                 _describe(member, username, first_name, now)
                 session.add(member)
             return True
         except IntegrityError:  # the same person, seen by another process a moment ago
             member = await session.get(StaffMember, telegram_user_id)
             assert member is not None
-    if update_id is not None:
-        if member.last_update_id is not None and update_id <= member.last_update_id:
-            return False
-        member.last_update_id = update_id
     _describe(member, username, first_name, now)
     return True
 

@@ -79,6 +79,23 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.astimezone(UTC)
 
 
+class FittedString(TypeDecorator[str]):
+    """A bounded column for what Telegram says about a person (names, usernames): a
+    value longer than the column is cut to fit instead of failing the whole update
+    (PostgreSQL refuses it, SQLite would keep it: the same input must behave the same).
+    """
+
+    impl = String
+    cache_ok = True
+
+    def __init__(self, length: int) -> None:
+        super().__init__(length)
+        self.length = length
+
+    def process_bind_param(self, value: str | None, dialect: Dialect) -> str | None:
+        return value[: self.length] if value is not None else None
+
+
 class PitchStatus(StrEnum):
     """Where a pitch is in its life; stored as its string value."""
 
@@ -96,7 +113,9 @@ NEVER_REUSE_IDS = {"sqlite_autoincrement": True}
 """Ids leave the process (buttons, queues, files): SQLite must not hand one out twice.
 
 PostgreSQL's sequences never do; SQLite reuses the highest id after a delete unless the
-table is AUTOINCREMENT (migration 0008).
+table is AUTOINCREMENT (migration 0008). A later SQLite batch migration copying one of
+these tables must pass ``table_kwargs=NEVER_REUSE_IDS``, or the copy loses it (a test
+checks the schema at head).
 """
 
 
@@ -116,13 +135,15 @@ class Pitcher(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     telegram_user_id: Mapped[int] = mapped_column(BigInteger, unique=True)
     chat_id: Mapped[int] = mapped_column(BigInteger)
-    username: Mapped[str | None] = mapped_column(String(64))
-    first_name: Mapped[str | None] = mapped_column(String(128))
+    username: Mapped[str | None] = mapped_column(FittedString(64))
+    first_name: Mapped[str | None] = mapped_column(FittedString(128))
     language: Mapped[str] = mapped_column(String(8))
     consent_at: Mapped[datetime]
     consent_version: Mapped[str] = mapped_column(String(32))
     last_update_id: Mapped[int | None] = mapped_column(BigInteger)
     created_at: Mapped[datetime]
+    confirming_erasure: Mapped[bool] = mapped_column(default=False, server_default=false())
+    """/forgetme asked "erase everything?": only a "yes" while this is open erases."""
 
 
 class Pitch(Base):
@@ -253,9 +274,21 @@ class StaffMember(Base):
     __tablename__ = "staff_members"
 
     telegram_user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
-    username: Mapped[str | None] = mapped_column(String(64))
-    username_key: Mapped[str | None] = mapped_column(String(64), index=True)
-    first_name: Mapped[str | None] = mapped_column(String(128))
+    username: Mapped[str | None] = mapped_column(FittedString(64))
+    username_key: Mapped[str | None] = mapped_column(FittedString(64), index=True)
+    first_name: Mapped[str | None] = mapped_column(FittedString(128))
     last_seen_at: Mapped[datetime]
-    last_update_id: Mapped[int | None] = mapped_column(BigInteger)
-    """The last Telegram update this member's action came in, so a redelivery is ignored."""
+
+
+class HandledUpdate(Base):
+    """A Telegram update a staff member's action came in, so a redelivery is ignored.
+
+    Kept per update, not per person: one member's updates from the group and from a
+    private chat run concurrently and need not finish in id order. Telegram redelivers
+    for at most a day; :func:`storage.updates.forget_handled` prunes older rows.
+    """
+
+    __tablename__ = "handled_updates"
+
+    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    handled_at: Mapped[datetime] = mapped_column(index=True)

@@ -26,6 +26,7 @@ from bot.staff.callbacks import (
 from bot.staff.commands import new_page
 from bot.staff.team import Team, stop
 from bot.threads import answered_reference
+from bot.updates import text_of
 from dialogs.replies import Reply, Text, text
 from storage.models import Pitch
 
@@ -135,7 +136,8 @@ class StaffButtons:
         chat: left alone, so the pitcher's reply reaches the pitch conversation.
         """
         message, chat, user = update.message, update.effective_chat, update.effective_user
-        if message is None or chat is None or user is None or message.text is None:
+        said = text_of(message) if message is not None else None
+        if message is None or chat is None or user is None or said is None:
             return
         reference = answered_reference(message, context.bot.id)
         if reference is None:
@@ -148,6 +150,6 @@ class StaffButtons:
             raise stop()
         if chat.type == Chat.PRIVATE and file.pitch.pitcher.telegram_user_id == user.id:
             return
-        reply = await reply_to_pitcher(self.team, context.bot, file.pitch.id, message.text, user.id)
+        reply = await reply_to_pitcher(self.team, context.bot, file.pitch.id, said, user.id)
         await self.team.say(context.bot, chat, user, reply)
         raise stop()

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.conversation import Clock, Person, utc_now
-from storage import members, staff, triage
+from storage import members, staff, triage, updates
 from storage.database import Database
 from storage.models import Event, Pitch, Pitcher, StaffMember
 
@@ -205,6 +205,11 @@ class StaffDesk:
             if found is None or not await triage.erase_pitcher(session, found[0].id):
                 return None
         return _erasure(*found)
+
+    async def forget_handled_updates(self) -> None:
+        """Claims of updates Telegram can no longer redeliver are spent: drop them."""
+        async with self.database.transaction() as session:
+            await updates.forget_handled(session, self.clock())
 
     def now(self) -> datetime:
         return self.clock()

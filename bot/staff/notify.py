@@ -122,6 +122,7 @@ class TeamNotifier:
         # cards first: a message about a pitch should not arrive before the pitch itself
         await self.retry_cards(context.bot)
         await self.retry_relays(context.bot)
+        await self.desk.forget_handled_updates()
 
     async def pitcher_wrote(self, bot: Bot, news: TeamNews) -> bool:
         """Relay what a pitcher wrote to the staff chat, tagged with the reference.

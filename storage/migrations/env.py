@@ -18,7 +18,7 @@ from sqlalchemy import Connection
 
 from storage.database import create_database, is_sqlite
 from storage.migrate import migration_transaction
-from storage.models import Base, UTCDateTime, in_schema
+from storage.models import Base, FittedString, UTCDateTime, in_schema
 
 DEFAULT_URL = "sqlite+aiosqlite:///pitchbot.db"
 
@@ -27,9 +27,11 @@ target_metadata = Base.metadata
 
 
 def _render_item(kind: str, obj: Any, _context: AutogenContext) -> str | bool:
-    """Render UTCDateTime as its plain column type, so revisions never import models."""
+    """Render our column types as plain ones, so revisions never import models."""
     if kind == "type" and isinstance(obj, UTCDateTime):
         return "sa.DateTime(timezone=True)"
+    if kind == "type" and isinstance(obj, FittedString):
+        return f"sa.String(length={obj.length})"
     return False
 
 

@@ -172,8 +172,9 @@ async def draft_answers(database: Database, user_id: int) -> dict[str, str]:
     return answers_of(drafts[0])
 
 
-IGNORED_COLUMNS = {("pitchers", "last_update_id"), ("staff_members", "last_update_id")}
+IGNORED_COLUMNS = {("pitchers", "last_update_id")}
 """Bookkeeping that every update moves on, answered or not."""
+IGNORED_TABLES = {"handled_updates"}
 
 
 async def snapshot(database: Database) -> dict[str, list[tuple[Any, ...]]]:
@@ -181,6 +182,8 @@ async def snapshot(database: Database) -> dict[str, list[tuple[Any, ...]]]:
     tables: dict[str, list[tuple[Any, ...]]] = {}
     async with database.sessions() as session:
         for table in Base.metadata.sorted_tables:
+            if table.name in IGNORED_TABLES:
+                continue
             columns = [c for c in table.columns if (table.name, c.name) not in IGNORED_COLUMNS]
             rows = (await session.execute(select(*columns).order_by(*table.primary_key))).all()
             tables[table.name] = [tuple(row) for row in rows]

@@ -13,6 +13,7 @@ from tests.bot.scenario import (
     answer_questions,
     consent,
     draft_answers,
+    pitcher_of,
     pitches_of,
     prompt_of,
     snapshot,
@@ -159,6 +160,35 @@ async def test_emoji_and_right_to_left_text_are_kept_exactly(harness: BotHarness
     assert idea in card.text and name in card.text
     stored = await draft_answers(harness.database, ANNA)
     assert (stored["idea"], stored["name"]) == (idea, name)
+
+
+async def test_invisible_control_characters_and_broken_surrogates_are_dropped(
+    harness: BotHarness,
+) -> None:
+    """PostgreSQL refuses NUL and a lone surrogate cannot be encoded: both databases
+    store the same clean text, and the review shows it. Tabs and newlines stay."""
+    anna = harness.chat()
+    await consent(anna)
+    typed = "Een\x00 buurt\x07moestuin\ud800 met\tbakken\r\nen banken \x1b[31m🌱"
+
+    replies = await anna.send(typed)
+
+    assert prompt_of("dream", "nl") in replies[-1].text, "taken as an answer"
+    stored = await draft_answers(harness.database, ANNA)
+    assert stored["idea"] == "Een buurtmoestuin met\tbakken\nen banken [31m🌱"
+
+
+async def test_a_telegram_name_longer_than_its_column_still_lets_the_person_start(
+    harness: BotHarness,
+) -> None:
+    long = harness.chat(first_name="Anna" * 60, username="anna_" * 30)
+
+    await consent(long)
+
+    pitcher = await pitcher_of(harness.database, ANNA)
+    assert pitcher is not None, "consent was stored"
+    assert pitcher.first_name == ("Anna" * 60)[:128]
+    assert pitcher.username == ("anna_" * 30)[:64]
 
 
 async def test_an_unknown_command_is_named_and_changes_nothing(harness: BotHarness) -> None:

@@ -5,9 +5,19 @@ from __future__ import annotations
 import logging
 
 import pytest
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage import repositories
 from tests.bot.conftest import TOKEN, BotHarness
-from tests.bot.scenario import ANSWERS, answer_questions, consent, draft_answers, prompt_of
+from tests.bot.scenario import (
+    ANSWERS,
+    answer_questions,
+    consent,
+    draft_answers,
+    prompt_of,
+    visible,
+)
 
 ANNA = 1001
 SORRY = "Oei, er liep iets mis aan mijn kant."
@@ -31,6 +41,7 @@ async def test_a_failed_reply_loses_no_answer_and_is_logged(
     replies = await anna.send(ANSWERS["nl"]["idea"])
 
     assert SORRY in replies[-1].text, "she is told something went wrong"
+    assert "Wat je stuurde is wel veilig bewaard" in replies[-1].text, "and that it is kept"
     assert await draft_answers(harness.database, ANNA) == {"idea": ANSWERS["nl"]["idea"]}
     failures = [r for r in caplog.records if r.levelno >= logging.ERROR]
     assert len(failures) == 1
@@ -104,3 +115,33 @@ async def test_an_unchanged_tick_message_is_not_sent_twice(harness: BotHarness) 
     replies = await anna.tap_data("tog:solution_form:2")
 
     assert [r.method for r in replies] == ["editMessageText"]
+
+
+async def test_a_failed_unit_of_work_says_the_message_was_not_kept_and_logs_no_answer(
+    harness: BotHarness, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The database refuses the answer: nothing of it is stored, and she is asked to send
+    it again rather than told it is safe; the log names the failure, not what she wrote."""
+    caplog.set_level(logging.INFO)  # as a running bot logs
+    anna = harness.chat()
+    await consent(anna)
+    secret = "Mijn geheime plan voor de Kerkstraat"
+
+    async def refused(
+        session: AsyncSession, pitch: object, key: str, value: str, *_: object
+    ) -> None:
+        await session.execute(text("INSERT INTO no_such_table VALUES (:value)"), {"value": value})
+
+    monkeypatch.setattr(repositories, "set_answer", refused)
+    replies = await anna.send(secret)
+
+    assert visible(replies[-1].text) == (
+        "Oei, er liep iets mis aan mijn kant en je laatste bericht is niet bewaard. "
+        "Stuur het zo meteen nog eens?"
+    )
+    assert await draft_answers(harness.database, ANNA) == {}
+    assert "no_such_table" in caplog.text, "the failure itself is logged"
+    assert secret not in caplog.text, "bound parameters (what people wrote) are never logged"
+    monkeypatch.undo()
+    await anna.send(secret)
+    assert await draft_answers(harness.database, ANNA) == {"idea": secret}

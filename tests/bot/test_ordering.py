@@ -58,3 +58,30 @@ async def test_one_persons_updates_run_in_the_order_they_came() -> None:
     await asyncio.gather(one, two)
     assert done == ["first", "second"]
     assert processor._locks == {}  # idle chats are forgotten
+
+
+async def test_one_chat_flooding_the_bot_does_not_delay_another_chat() -> None:
+    """150 messages of one chat queue on that chat's turn, not on the shared slots."""
+    processor = PerChatUpdateProcessor(max_concurrent_updates=64)
+    release = asyncio.Event()
+    done: list[str] = []
+
+    async def flood() -> None:
+        await release.wait()
+        done.append("flood")
+
+    async def newcomer() -> None:
+        done.append("newcomer")
+
+    flooding = [
+        asyncio.create_task(processor.process_update(update_in(1001, n), flood()))
+        for n in range(150)
+    ]
+    await asyncio.sleep(0)  # every flooding update is waiting now
+
+    await asyncio.wait_for(processor.process_update(update_in(1002, 999), newcomer()), 1)
+
+    assert done == ["newcomer"]
+    release.set()
+    await asyncio.gather(*flooding)
+    assert done.count("flood") == 150

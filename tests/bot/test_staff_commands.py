@@ -11,6 +11,7 @@ from tests.bot.scenario import FLOW, snapshot, visible
 from tests.bot.staff_scenario import (
     FULL,
     NEUTRAL,
+    cards,
     events_of,
     only,
     pitch_row,
@@ -380,3 +381,22 @@ async def test_a_redelivered_staff_command_is_carried_out_once(team: TeamHarness
     assert len(to_anna) == 1
     kinds = [kind for kind, _, _ in await events_of(team.database, reference)]
     assert kinds.count("message_out") == 1
+
+
+async def test_a_press_in_the_group_does_not_swallow_a_command_from_a_private_chat(
+    team: TeamHarness,
+) -> None:
+    """The group and the private chat run side by side: the private command may come
+    with a lower update id than a group press that finished before it."""
+    reference, _ = await send_pitch(team.pitcher())
+    card = cards(team, reference)[0]
+    olga_in_group, olga = team.in_group(OLGA, "Olga", "olga"), team.olga()
+    earlier, later = new_update_id(), new_update_id()
+
+    await olga_in_group.press(card.data("neem het op"), update_id=later, on=card)
+    replies = await olga.send(f"/note {reference} Bellen op dinsdag", update_id=earlier)
+
+    assert [visible(r.text) for r in replies] == [f"📝 Notitie bewaard bij {reference}."]
+    assert await olga.redeliver() == [], "a true redelivery is still ignored"
+    kinds = [kind for kind, _, _ in await events_of(team.database, reference)]
+    assert kinds.count("note") == 1 and kinds.count("assign") == 1

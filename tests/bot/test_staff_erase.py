@@ -201,8 +201,8 @@ async def test_a_pitcher_who_keeps_everything_continues_where_they_were(
     await send_pitch(anna)
     await anna.send("/start")
     await anna.send("Een tweede idee: een buurtkeuken in de oude pastorie")
-    await anna.send("/forgetme")
     before = await snapshot(team.database)
+    await anna.send("/forgetme")
 
     kept = await anna.tap("Nee, bewaar alles")
 
@@ -226,3 +226,28 @@ async def test_forgetme_before_consent_stores_and_erases_nothing(team: TeamHarne
     assert stranger.toast() is not None
     assert "Ga je akkoord?" in visible(shown[-1].text), "asked for consent, as before"
     assert (await _rows(team.database, ANNA))["pitchers"] == 0
+
+
+async def test_a_forged_yes_without_an_open_forgetme_erases_nothing(team: TeamHarness) -> None:
+    anna = team.pitcher(ANNA, "Anna")
+    await send_pitch(anna)
+    before = await snapshot(team.database)
+
+    replies = await anna.press("forget:yes")
+
+    assert anna.toast() == "Die knop hoort bij een eerdere stap."
+    assert all("gewist" not in visible(m.text) for m in replies)
+    assert await snapshot(team.database) == before
+
+
+async def test_the_erase_question_closes_once_the_pitcher_moves_on(team: TeamHarness) -> None:
+    anna = team.pitcher(ANNA, "Anna")
+    await send_pitch(anna)
+    asked = (await anna.send("/forgetme"))[-1]
+    await anna.send("/mypitches")
+    before = await snapshot(team.database)
+
+    await anna.tap_on(asked, "Ja, wis alles")
+
+    assert await snapshot(team.database) == before, "an old question's yes erases nothing"
+    assert (await _rows(team.database, ANNA))["pitchers"] == 1

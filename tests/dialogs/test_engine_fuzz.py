@@ -103,6 +103,7 @@ forged_data = st.one_of(
             "lang:pick",
             "send",
             "cancel:yes",
+            "forget:yes",
             "forget:no",
             "forget:maybe",
         ]
@@ -206,6 +207,7 @@ def assert_valid(state: State) -> None:
 
 
 def _settled(state: State) -> State:
+    state = replace(state, confirming_forget=False)
     if state.draft is None:
         return state
     return replace(state, draft=replace(state.draft, confirming_cancel=False))
@@ -218,7 +220,7 @@ def assert_promises_kept(before: State, event: Event, outcome: Outcome) -> None:
         after.draft.answers if after.draft else ()
     )
     if Effect.ERASE in outcome.effects:  # only the person's own confirmed /forgetme
-        assert event == Pressed("forget:yes") and before.consented
+        assert event == Pressed("forget:yes") and before.consented and before.confirming_forget
         assert after == State(language=before.language)
     if dropped and not {Effect.SUBMIT, Effect.DISCARD_DRAFT, Effect.ERASE} & set(outcome.effects):
         assert isinstance(event, Pressed) and event.data.startswith("tog:"), dropped
@@ -233,7 +235,8 @@ def assert_promises_kept(before: State, event: Event, outcome: Outcome) -> None:
     if outcome.notice is not None:
         assert isinstance(event, Pressed), "a notice answers a button press"
         assert outcome.notice.key in ("button_stale", "button_unknown")
-        # a refused press changes nothing (it only closes an open "really cancel?")
+        # a refused press changes nothing (it only closes an open "really cancel?" or
+        # "really erase?")
         assert _settled(after) == _settled(before) and outcome.effects == ()
     if before.draft is not None and before.draft.confirming_cancel and isinstance(event, Said):
         assert after == before, "typed text is no answer while cancelling is asked"

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import stat
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, insert, select, text
 from sqlalchemy.exc import IntegrityError
 
-from storage.database import Database, is_sqlite
+from storage.database import Database, create_database, is_sqlite
+from storage.migrate import upgrade
 from storage.models import Answer, GroupNotice
 
 NOW = datetime(2026, 3, 14, 9, 30, tzinfo=UTC)
@@ -83,3 +86,23 @@ async def test_sqlite_writers_queue_in_the_process_instead_of_failing(database: 
     release.set()
     await asyncio.gather(one, two)
     assert order == ["first in", "first out", "second in"]
+
+
+async def test_the_sqlite_file_and_its_journal_are_readable_by_their_owner_only(
+    tmp_path: Path,
+) -> None:
+    older = tmp_path / "older.db"
+    older.write_bytes(b"")
+    older.chmod(0o644)  # made by an earlier version, or by hand
+    for path in (tmp_path / "new.db", older):
+        database = create_database(f"sqlite+aiosqlite:///{path}")
+        try:
+            await upgrade(database)
+            async with database.transaction() as session:
+                await session.execute(text("CREATE TABLE scratch (x INTEGER)"))
+            files = [path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")]
+            assert {f.name: stat.S_IMODE(f.stat().st_mode) for f in files} == {
+                f.name: 0o600 for f in files
+            }
+        finally:
+            await database.dispose()

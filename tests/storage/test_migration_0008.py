@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from alembic import command
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, select, text
 
 from storage.database import Database
 from storage.migrate import alembic_config, migration_transaction, upgrade
@@ -36,6 +36,18 @@ async def test_erasing_the_newest_pitcher_frees_no_id_for_the_next(database: Dat
         assert second[kind] > old_id, kind
 
 
+@pytest.mark.skipif(SERVER_URL is not None, reason="SQLite only: PostgreSQL never reused ids")
+async def test_at_head_every_table_with_a_generated_id_is_autoincrement(
+    database: Database,
+) -> None:
+    """Later migrations that copy a table (batch mode) must keep AUTOINCREMENT."""
+    async with database.sessions() as session:
+        rows = await session.execute(text("SELECT name, sql FROM sqlite_master WHERE type='table'"))
+        schema = {name: sql for name, sql in rows.all()}
+    for model in (Pitcher, Pitch, Answer, Event):
+        assert "AUTOINCREMENT" in schema[model.__tablename__], model.__tablename__
+
+
 def _downgrade_to_0007(connection: Connection) -> None:
     config = alembic_config()
     config.attributes["connection"] = connection
@@ -53,11 +65,11 @@ async def _rows(database: Database) -> list[list[tuple[object, ...]]]:
 
 @pytest.mark.skipif(SERVER_URL is not None, reason="SQLite only: PostgreSQL never reused ids")
 async def test_upgrading_an_old_sqlite_file_keeps_every_row_and_id(database: Database) -> None:
-    async with database.engine.connect() as connection:
-        await connection.run_sync(_downgrade_to_0007)
     await _newest_of_everything(database, 1001)
     await _newest_of_everything(database, 1002)
     before = await _rows(database)
+    async with database.engine.connect() as connection:
+        await connection.run_sync(_downgrade_to_0007)  # the tables as they were, rows kept
 
     await upgrade(database)
 
