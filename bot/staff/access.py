@@ -1,8 +1,11 @@
 """Who is staff, checked at the moment of every command and every button press.
 
-Configured ids are always staff. Members of the staff group are staff too; membership is
-asked from Telegram and cached briefly, so someone removed from the group loses access
-within :data:`MEMBERSHIP_TTL` seconds.
+Configured ids are always staff. Members of the staff group are staff too. When Telegram
+tells the bot that someone joined, left or was removed (a ``chat_member`` update, sent
+to a bot that administers the group, or a "left the group" service message), that is
+believed at once. Otherwise membership is asked from Telegram and cached briefly, so in a
+group where the bot is no administrator someone removed loses access within
+:data:`MEMBERSHIP_TTL` seconds.
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ import logging
 import time
 from collections.abc import Callable
 
-from telegram import Bot, ChatMember, ChatMemberRestricted
+from telegram import Bot, ChatMember, ChatMemberRestricted, Update
 from telegram.error import TelegramError
 
 log = logging.getLogger(__name__)
@@ -54,8 +57,27 @@ class StaffGate:
             # fail closed, and ask again next time rather than caching a network hiccup
             log.warning("could not check staff membership of %s: %s", user_id, error)
             return False
-        is_member = member.status in _MEMBER or (
-            isinstance(member, ChatMemberRestricted) and member.is_member
-        )
+        is_member = _counts(member)
         self._members[user_id] = (is_member, now)
         return is_member
+
+    async def on_chat_member(self, update: Update, _context: object) -> None:
+        """Telegram says a member of the staff group changed: believe it now."""
+        change = update.chat_member
+        if change is not None and change.chat.id == self.staff_chat_id:
+            member = change.new_chat_member
+            self._members[member.user.id] = (_counts(member), self.clock())
+
+    async def on_member_left(self, update: Update, _context: object) -> None:
+        """The staff group's "… left the group" service message: access goes with them."""
+        message = update.message
+        left = message.left_chat_member if message is not None else None
+        if left is not None and message is not None and message.chat.id == self.staff_chat_id:
+            self._members[left.id] = (False, self.clock())
+
+
+def _counts(member: ChatMember) -> bool:
+    """Whether a membership makes someone staff (restricted members still belong)."""
+    return member.status in _MEMBER or (
+        isinstance(member, ChatMemberRestricted) and member.is_member
+    )

@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from telegram import Bot
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    ChatMemberHandler,
+    CommandHandler,
+    MessageHandler,
+    filters,
+)
 
 from bot.conversation import PitcherErased, TeamNews
 from bot.pitcher import TellTeam
@@ -38,6 +45,15 @@ def register_staff(
         MessageHandler(filters.REPLY & filters.TEXT & ~filters.COMMAND & place, buttons.on_reply),
         STAFF_GROUP,
     )
+    if team.staff_chat_id is not None:
+        gate, staff_chat = team.gate, filters.Chat(team.staff_chat_id)
+        application.add_handler(
+            ChatMemberHandler(gate.on_chat_member, ChatMemberHandler.CHAT_MEMBER), STAFF_GROUP
+        )
+        application.add_handler(
+            MessageHandler(staff_chat & filters.StatusUpdate.LEFT_CHAT_MEMBER, gate.on_member_left),
+            STAFF_GROUP,
+        )
     if application.job_queue is not None:
         application.job_queue.run_repeating(
             team.notifier.retry_job, interval=retry_seconds, first=retry_seconds

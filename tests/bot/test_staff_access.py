@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
+from telegram import Update
 
 from bot.staff.access import MEMBERSHIP_TTL
 from tests.bot.conftest import OLGA, PIETER, STAFF_CHAT, STRANGER, TeamHarness
 from tests.bot.scenario import snapshot, visible
 from tests.bot.staff_scenario import NEUTRAL, cards, pitch_row, send_pitch
-from tests.support.telegram import PrivateChat
+from tests.support.telegram import PrivateChat, chat_member, new_update_id
 
 MISSING = "P-2026-0999"
 
@@ -239,6 +242,64 @@ async def test_a_removed_staff_member_loses_access_when_the_cache_expires(
     team.request.members[(STAFF_CHAT, PIETER)] = "member"  # welcomed back
     team.monotonic.advance(MEMBERSHIP_TTL)
     assert await staff_can_list(pieter, reference)
+
+
+def membership_change(user_id: int, old: str, new: str) -> dict[str, Any]:
+    """The ``chat_member`` update Telegram sends a bot that administers the group."""
+    return {
+        "update_id": new_update_id(),
+        "chat_member": {
+            "chat": {"id": STAFF_CHAT, "type": "supergroup", "title": "Team"},
+            "from": {"id": OLGA, "is_bot": False, "first_name": "Olga"},
+            "date": 1_790_000_000,
+            "old_chat_member": chat_member(user_id, old),
+            "new_chat_member": chat_member(user_id, new),
+        },
+    }
+
+
+async def tell(team: TeamHarness, update: dict[str, Any]) -> None:
+    await team.app.process_update(Update.de_json(update, team.app.bot))
+
+
+@pytest.mark.parametrize("status", ["left", "kicked"])
+async def test_a_member_removed_from_the_staff_group_loses_access_at_once(
+    team: TeamHarness, status: str
+) -> None:
+    reference, _ = await a_sent_pitch(team)
+    pieter = team.pieter()
+    assert await staff_can_list(pieter, reference)  # trusted from now on, for a while
+    team.request.members[(STAFF_CHAT, PIETER)] = status
+
+    await tell(team, membership_change(PIETER, "member", status))
+
+    assert [r.text for r in await pieter.send(f"/pitch {reference}")] == [NEUTRAL]
+
+
+async def test_a_member_who_leaves_the_staff_group_loses_access_at_once(
+    team: TeamHarness,
+) -> None:
+    """Without administrator rights the bot still sees "Pieter left the group"."""
+    reference, _ = await a_sent_pitch(team)
+    pieter = team.pieter()
+    assert await staff_can_list(pieter, reference)
+    team.request.members[(STAFF_CHAT, PIETER)] = "left"
+    group = team.in_group(OLGA, "Olga")
+
+    await group.send_raw(left_chat_member={"id": PIETER, "is_bot": False, "first_name": "Pieter"})
+
+    assert [r.text for r in await pieter.send(f"/pitch {reference}")] == [NEUTRAL]
+
+
+async def test_a_member_added_to_the_staff_group_gets_access_at_once(team: TeamHarness) -> None:
+    reference, _ = await a_sent_pitch(team)
+    mira = team.private(7100, "Mira")
+    assert [r.text for r in await mira.send("/new")] == [NEUTRAL]
+    team.request.members[(STAFF_CHAT, 7100)] = "member"
+
+    await tell(team, membership_change(7100, "left", "member"))
+
+    assert await staff_can_list(mira, reference)
 
 
 async def test_a_new_member_of_the_staff_group_gets_access_when_the_cache_expires(

@@ -225,3 +225,36 @@ async def test_erasure_by_the_team_and_by_the_pitcher(people: People) -> None:
     assert "/forgetme" in body(told)
     await olga.send_command("/pitch", second)
     assert body(await olga.next_message(says("nl", "staff_not_found")))
+
+
+async def test_a_member_removed_from_the_staff_group_loses_access_at_once(
+    people: People, bot: Deployment
+) -> None:
+    """The bot administers the group, so Telegram tells it who leaves (chat_member)."""
+    reference, _ = await send_pitch(people.pitcher("Jules", "nl"))
+    mira_id = 7100
+    await people.client.set_chat_members(
+        bot.staff_chat, [{"user_id": mira_id, "status": "member", "user": {"first_name": "Mira"}}]
+    )
+    mira = await people.returning("Mira", mira_id)
+    await mira.send_command("/pitch", reference)
+    assert reference in body(await mira.next_message(reference)), "a member reads pitches"
+    await mira.skip_existing()
+
+    olga = {"id": OLGA, "is_bot": False, "first_name": "Olga"}
+    member = {"id": mira_id, "is_bot": False, "first_name": "Mira"}
+    await people.client.raw_update(
+        {
+            "chat_member": {
+                "chat": {"id": bot.staff_chat, "type": "supergroup", "title": "Pitch team"},
+                "from": olga,
+                "date": 1_790_000_000,
+                "old_chat_member": {"status": "member", "user": member},
+                "new_chat_member": {"status": "kicked", "user": member, "until_date": 0},
+            }
+        }
+    )
+    await people.client.wait_idle()
+
+    await mira.send_command("/pitch", reference)
+    assert body(await mira.next_message()) == NEUTRAL, "well within the two-minute cache"
