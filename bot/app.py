@@ -7,9 +7,10 @@ import logging
 from telegram import BotCommand, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
-from telegram.request import BaseRequest
+from telegram.request import BaseRequest, HTTPXRequest
 
 from bot.conversation import Conversations
+from bot.inbox import Inbox, InboxRequest
 from bot.limits import SendingRateLimiter
 from bot.ordering import PerChatUpdateProcessor
 from bot.pitcher import NotShown, NotStored, PitcherHandlers
@@ -57,9 +58,23 @@ def build_application(
             )
         )
     )
+    inbox = Inbox(conversations.database, conversations.clock)
+    fetching = request or HTTPXRequest(connection_pool_size=1)  # python-telegram-bot's default
+    builder = builder.get_updates_request(InboxRequest(fetching, inbox))
     if request is not None:
-        builder = builder.request(request).get_updates_request(request)
-    builder = builder.concurrent_updates(PerChatUpdateProcessor())
+        builder = builder.request(request)
+    builder = builder.concurrent_updates(PerChatUpdateProcessor(on_done=inbox.handled))
+
+    async def start(application: Application) -> None:  # type: ignore[type-arg]
+        await inbox.replay(application)  # queued before polling fetches anything newer
+        await register_commands(application, catalog)
+
+    async def stop(_: Application) -> None:  # type: ignore[type-arg]
+        await inbox.flush()
+        await conversations.database.dispose()
+
+    # polling (and a future webhook mode) start and stop the application alike
+    builder = builder.post_init(start).post_shutdown(stop)
     if rate_limit:
         # Telegram's flood limits: 30 messages/s overall, 20/min per group; retry RetryAfter
         builder = builder.rate_limiter(SendingRateLimiter())  # type: ignore[arg-type]

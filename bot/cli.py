@@ -14,7 +14,7 @@ from sqlalchemy import make_url
 from telegram import Bot, Update
 from telegram.error import InvalidToken, NetworkError
 
-from bot.app import build_application, register_commands
+from bot.app import build_application
 from bot.console import run_console
 from bot.conversation import Conversations
 from bot.export_options import add_export_arguments, options_from_arguments
@@ -113,15 +113,6 @@ def _run(settings: Settings) -> int:
     database = create_database(settings.database_url)
     conversations = Conversations(database, flow, default_language=settings.default_language)
     application = build_application(settings, conversations, catalog)
-
-    async def post_init(_: object) -> None:
-        await register_commands(application, catalog)
-
-    async def post_shutdown(_: object) -> None:
-        await database.dispose()
-
-    application.post_init = post_init
-    application.post_shutdown = post_shutdown
     asyncio.run(check_telegram(settings))
     application.run_polling(allowed_updates=Update.ALL_TYPES)
     return 0

@@ -10,7 +10,7 @@ without a chat) and runs the rest concurrently, up to a bound.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from telegram import Update
@@ -43,13 +43,24 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
     ``max_concurrent_updates`` reports that room, not the bound.)
     """
 
-    def __init__(self, max_concurrent_updates: int = MAX_CONCURRENT_UPDATES) -> None:
+    def __init__(
+        self,
+        max_concurrent_updates: int = MAX_CONCURRENT_UPDATES,
+        on_done: Callable[[object], None] | None = None,
+    ) -> None:
+        """``on_done`` hears of every update whose handlers ran to the end."""
         super().__init__(UNBOUNDED)
+        self._on_done = on_done
         self._slots = asyncio.BoundedSemaphore(max_concurrent_updates)
         self._locks: dict[int, asyncio.Lock] = {}
         self._waiting: dict[int, int] = {}
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        await self._in_turn(update, coroutine)
+        if self._on_done is not None:  # not on cancellation: a stopped update is not done
+            self._on_done(update)
+
+    async def _in_turn(self, update: object, coroutine: Awaitable[Any]) -> None:
         key = ordering_key(update)
         if key is None:
             async with self._slots:

@@ -280,6 +280,23 @@ class StaffMember(Base):
     last_seen_at: Mapped[datetime]
 
 
+class InboxUpdate(Base):
+    """A Telegram update as fetched, stored before Telegram is told it arrived.
+
+    python-telegram-bot confirms a batch (the next ``getUpdates`` offset) before its
+    handlers have run; a crash then would lose the batch. Stored here first, an update
+    that was not handled is replayed at the next start (see :mod:`bot.inbox`).
+    """
+
+    __tablename__ = "inbox"
+
+    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    payload: Mapped[dict[str, Any]]
+    received_at: Mapped[datetime]
+    replays: Mapped[int] = mapped_column(default=0, server_default="0")
+    """Starts that replayed it: an update that keeps crashing the bot is given up."""
+
+
 class HandledUpdate(Base):
     """A Telegram update a staff member's action came in, so a redelivery is ignored.
 

@@ -1,14 +1,17 @@
-"""Telegram updates already handled: a redelivered update must not act twice."""
+"""Telegram updates: kept as fetched until handled (the inbox), and claimed once handled,
+so that no update is lost to a crash and none acts twice."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import HandledUpdate
+from storage.models import HandledUpdate, InboxUpdate
 
 KEPT_FOR = timedelta(days=2)
 """Telegram keeps an unconfirmed update for a day: a claim older than that is spent."""
@@ -34,3 +37,40 @@ async def forget_handled(session: AsyncSession, now: datetime) -> int:
     """Drop claims Telegram can no longer redeliver; how many went."""
     old = delete(HandledUpdate).where(HandledUpdate.handled_at < now - KEPT_FOR)
     return (await session.execute(old)).rowcount  # type: ignore[attr-defined,no-any-return]
+
+
+async def receive(
+    session: AsyncSession, batch: Sequence[dict[str, Any]], handled: Iterable[int], now: datetime
+) -> set[int]:
+    """Keep a fetched batch and forget the updates handled since: the ids new to the
+    inbox (an update fetched again after a crash is not new: it is replayed already)."""
+    done = list(handled)
+    if done:
+        await session.execute(delete(InboxUpdate).where(InboxUpdate.update_id.in_(done)))
+    if not batch:
+        return set()
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    rows = [{"update_id": u["update_id"], "payload": u, "received_at": now} for u in batch]
+    insert = (
+        dialect.insert(InboxUpdate)
+        .values(rows)
+        .on_conflict_do_nothing(index_elements=["update_id"])
+        .returning(InboxUpdate.update_id)
+    )
+    return set((await session.execute(insert)).scalars())
+
+
+async def unhandled(session: AsyncSession, give_up_after: int) -> tuple[list[dict[str, Any]], int]:
+    """The updates to replay at start, oldest first, each counted as replayed once more;
+    and how many were given up (replayed ``give_up_after`` times already: poison)."""
+    rows = (await session.execute(select(InboxUpdate).order_by(InboxUpdate.update_id))).scalars()
+    replay: list[dict[str, Any]] = []
+    given_up = 0
+    for row in rows:
+        if row.replays >= give_up_after:
+            await session.delete(row)
+            given_up += 1
+        else:
+            row.replays += 1
+            replay.append(row.payload)
+    return replay, given_up

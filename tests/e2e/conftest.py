@@ -212,6 +212,12 @@ class Deployment:
             proc.wait(5)
             pytest.fail(f"the bot ignored SIGTERM for {STOP_TIMEOUT}s:\n{self.log_tail()}")
 
+    def kill(self) -> None:
+        """SIGKILL: the process dies on the spot, as in a power cut or an OOM kill."""
+        proc = self.process.proc
+        proc.kill()
+        proc.wait(STOP_TIMEOUT)
+
     def stop(self) -> int | None:
         """SIGINT (Ctrl-C); the exit code, None if it never ran."""
         if self.process is None:

@@ -1,12 +1,16 @@
-"""What happens around the conversation: a restart mid-pitch, a staff group that refuses
-messages for a while. Each test has a bot process of its own, since it stops or breaks it."""
+"""What happens around the conversation: a restart mid-pitch, a hard kill right after a
+batch was fetched, a staff group that refuses messages for a while. Each test has a bot
+process of its own, since it stops or breaks it."""
 
 from __future__ import annotations
 
 import asyncio
 
 import pytest
+from sqlalchemy import select
 
+from storage.database import create_database
+from storage.models import Answer, Pitch, Pitcher
 from tests.e2e.conftest import (
     ANSWERS,
     Deployment,
@@ -112,3 +116,57 @@ async def test_the_staff_group_refuses_the_card_then_gets_it_once_it_accepts(
 
 async def _at_least(counter: object, minimum: int) -> bool:
     return bool(await counter() >= minimum)  # type: ignore[operator]
+
+
+PITCHERS = 12
+TYPED = ("idea", "dream", "challenge", "change")
+"""The text questions a pitch opens with, answered blindly (no reply is waited for)."""
+
+
+async def _drafts(database_url: str) -> dict[int, tuple[str | None, dict[str, str]]]:
+    """Each pitcher's draft as stored: the step it is at and its answers."""
+    database = create_database(database_url)
+    try:
+        async with database.sessions() as session:
+            rows = await session.execute(
+                select(Pitcher.telegram_user_id, Pitch.step, Answer.question_key, Answer.value)
+                .join(Pitch, Pitch.pitcher_id == Pitcher.id)
+                .outerjoin(Answer, Answer.pitch_id == Pitch.id)
+            )
+            drafts: dict[int, tuple[str | None, dict[str, str]]] = {}
+            for user_id, step, key, value in rows.all():
+                answers = drafts.setdefault(user_id, (step, {}))[1]
+                if key is not None:
+                    answers[key] = value
+            return drafts
+    finally:
+        await database.dispose()
+
+
+async def test_sigkill_right_after_each_batch_is_fetched_loses_no_answer(
+    own_bot: Deployment,
+) -> None:
+    """Twelve pitchers answer at once; the moment the bot has fetched their answers it
+    is killed (before it can have handled them all) and started again, four times over.
+    Every typed answer ends up stored exactly once, each draft at the next question."""
+    async with meet(own_bot) as people:
+        pitchers = [people.pitcher(f"Pitcher {n}", "nl") for n in range(PITCHERS)]
+        await asyncio.gather(*(consent(pitcher, "nl") for pitcher in pitchers))
+        for key in TYPED:
+            await asyncio.gather(*(p.send_text(ANSWERS["nl"][key]) for p in pitchers))
+            while await people.client.pending():  # no pause: kill the moment it has them
+                pass
+            own_bot.kill()
+            own_bot.start()
+
+        async def all_stored() -> bool:
+            drafts = await _drafts(own_bot.database_url)
+            complete = [a for _, a in drafts.values() if len(a) == len(TYPED)]
+            return len(complete) == PITCHERS
+
+        await people.client.wait_until(all_stored, 20, "every answer stored")
+        expected = {key: ANSWERS["nl"][key] for key in TYPED}
+        for step, answers in (await _drafts(own_bot.database_url)).values():
+            assert answers == expected, "each answer once, as typed"
+            assert step == "solution_form", "and each handled once: the draft moved on four times"
+        assert "replaying" in own_bot.log(), "the inbox did the work, not luck"

@@ -1,0 +1,139 @@
+"""No update lost to a crash: each fetched batch is stored before Telegram hears of it.
+
+python-telegram-bot confirms a batch to Telegram (the next ``getUpdates`` offset) before
+its handlers have run it, so a hard kill used to drop whatever was queued. Here the
+``getUpdates`` answer passes through :class:`InboxRequest`, which stores the batch in
+the database (:mod:`storage.updates`) before python-telegram-bot sees it and asks for
+the next one. An update leaves the inbox once its handlers are done (deleted with the
+next batch); whatever is still there at start is replayed, oldest first. Handlers
+already guard against running an update twice (the claims), so a replay of an update
+that was handled just before the crash changes nothing.
+
+An update the library cannot read would otherwise fail every ``getUpdates`` forever:
+it is logged once, by id, and handed on as an empty update, so polling moves past it.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from telegram import Update
+from telegram.ext import Application
+from telegram.request import BaseRequest, RequestData
+
+from bot.conversation import Clock, utc_now
+from storage import updates
+from storage.database import Database
+
+log = logging.getLogger(__name__)
+
+GIVE_UP_AFTER = 3
+"""Starts that may replay an update: one that crashed the bot three times is dropped."""
+
+
+class Inbox:
+    """The fetched updates not yet handled, in the database and in this process."""
+
+    def __init__(self, database: Database, clock: Clock = utc_now) -> None:
+        self.database = database
+        self.clock = clock
+        self._handled: set[int] = set()
+
+    def handled(self, update: object) -> None:
+        """Its handlers are done (whatever they did): it leaves with the next batch."""
+        if isinstance(update, Update):
+            self._handled.add(update.update_id)
+
+    async def keep(self, answer: bytes) -> bytes:
+        """Store the updates of a ``getUpdates`` answer; the answer as the bot may read it."""
+        body = json.loads(answer)
+        batch = body.get("result") if body.get("ok") else None
+        if not isinstance(batch, list):
+            return answer
+        readable = [_readable(update) for update in batch]
+        handled = set(self._handled)
+        async with self.database.transaction() as session:
+            new = await updates.receive(session, readable, handled, self.clock())
+        self._handled -= handled
+        # fetched again after a crash: already replayed from the inbox, so only its id
+        # goes on (the offset must move past it)
+        body["result"] = [u if u["update_id"] in new else _empty(u) for u in readable]
+        return json.dumps(body).encode()
+
+    async def flush(self) -> None:
+        """At a clean stop: forget what was handled, so the next start replays nothing."""
+        handled = set(self._handled)
+        async with self.database.transaction() as session:
+            await updates.receive(session, [], handled, self.clock())
+        self._handled -= handled
+
+    async def replay(self, application: Application) -> None:  # type: ignore[type-arg]
+        """Queue what the last run fetched but did not finish, before polling starts."""
+        async with self.database.transaction() as session:
+            waiting, given_up = await updates.unhandled(session, GIVE_UP_AFTER)
+        if given_up:
+            log.error(
+                "gave up %d update(s) that failed %d starts in a row", given_up, GIVE_UP_AFTER
+            )
+        if waiting:
+            log.info("replaying %d update(s) fetched before the last stop", len(waiting))
+        for payload in waiting:
+            update = Update.de_json(payload, application.bot)
+            await application.update_queue.put(update)
+
+
+def _readable(update: dict[str, Any]) -> dict[str, Any]:
+    """The update, or only its id when the library cannot read it (logged, once)."""
+    try:
+        Update.de_json(update, None)
+    except Exception as error:  # noqa: BLE001 - any parse failure: skip, never wedge
+        kinds = sorted(key for key in update if key != "update_id")
+        log.error(
+            "skipped update %s (%s): it could not be read (%s)",
+            update.get("update_id"),
+            ", ".join(kinds),
+            type(error).__name__,
+        )
+        return _empty(update)
+    return update
+
+
+def _empty(update: dict[str, Any]) -> dict[str, Any]:
+    return {"update_id": update["update_id"]}
+
+
+class InboxRequest(BaseRequest):
+    """The ``getUpdates`` connection, with every answer stored in the inbox first."""
+
+    def __init__(self, inner: BaseRequest, inbox: Inbox) -> None:
+        self.inner = inner
+        self.inbox = inbox
+
+    @property
+    def read_timeout(self) -> float | None:
+        return self.inner.read_timeout
+
+    async def initialize(self) -> None:
+        await self.inner.initialize()
+
+    async def shutdown(self) -> None:
+        await self.inner.shutdown()
+
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout: Any = BaseRequest.DEFAULT_NONE,
+        write_timeout: Any = BaseRequest.DEFAULT_NONE,
+        connect_timeout: Any = BaseRequest.DEFAULT_NONE,
+        pool_timeout: Any = BaseRequest.DEFAULT_NONE,
+    ) -> tuple[int, bytes]:
+        code, answer = await self.inner.do_request(
+            url, method, request_data, read_timeout, write_timeout, connect_timeout, pool_timeout
+        )
+        if code == 200 and url.endswith("/getUpdates"):
+            answer = await self.inbox.keep(answer)
+        return code, answer
