@@ -19,7 +19,7 @@ from bot.settings import Settings
 from bot.staff.access import StaffGate
 from bot.staff.desk import StaffDesk
 from bot.staff.notify import TeamNotifier
-from bot.staff.setup import register_staff, team_teller
+from bot.staff.setup import register_staff
 from bot.staff.team import Team
 from bot.updates import person_of
 from dialogs.catalog import Catalog
@@ -58,27 +58,6 @@ def build_application(
             )
         )
     )
-    inbox = Inbox(conversations.database, conversations.clock)
-    fetching = request or HTTPXRequest(connection_pool_size=1)  # python-telegram-bot's default
-    builder = builder.get_updates_request(InboxRequest(fetching, inbox))
-    if request is not None:
-        builder = builder.request(request)
-    builder = builder.concurrent_updates(PerChatUpdateProcessor(on_done=inbox.handled))
-
-    async def start(application: Application) -> None:  # type: ignore[type-arg]
-        await inbox.replay(application)  # queued before polling fetches anything newer
-        await register_commands(application, catalog)
-
-    async def stop(_: Application) -> None:  # type: ignore[type-arg]
-        await inbox.flush()
-        await conversations.database.dispose()
-
-    # polling (and a future webhook mode) start and stop the application alike
-    builder = builder.post_init(start).post_shutdown(stop)
-    if rate_limit:
-        # Telegram's flood limits: 30 messages/s overall, 20/min per group; retry RetryAfter
-        builder = builder.rate_limiter(SendingRateLimiter())  # type: ignore[arg-type]
-    application = builder.build()
     desk = StaffDesk(conversations.database, conversations.clock)
     language = settings.default_language
     team = Team(
@@ -90,8 +69,33 @@ def build_application(
         default_language=language,
         staff_chat_id=settings.staff_chat_id,
     )
+    inbox = Inbox(conversations.database, conversations.clock)
+    fetching = request or HTTPXRequest(connection_pool_size=1)  # python-telegram-bot's default
+    builder = builder.get_updates_request(InboxRequest(fetching, inbox))
+    if request is not None:
+        builder = builder.request(request)
+    builder = builder.concurrent_updates(PerChatUpdateProcessor(on_done=inbox.handled))
+
+    async def start(application: Application) -> None:  # type: ignore[type-arg]
+        await inbox.replay(application)  # queued before polling fetches anything newer
+        await register_commands(application, catalog)
+        team.notifier.wake(application.bot)  # what the last run left in the outbox
+
+    async def stop_sending(_: Application) -> None:  # type: ignore[type-arg]
+        await team.notifier.stop()
+
+    async def close(_: Application) -> None:  # type: ignore[type-arg]
+        await inbox.flush()
+        await conversations.database.dispose()
+
+    # polling (and a future webhook mode) start and stop the application alike
+    builder = builder.post_init(start).post_stop(stop_sending).post_shutdown(close)
+    if rate_limit:
+        # Telegram's flood limits: 30 messages/s overall, 20/min per group; retry RetryAfter
+        builder = builder.rate_limiter(SendingRateLimiter())  # type: ignore[arg-type]
+    application = builder.build()
     register_staff(application, team, settings.card_retry_seconds)
-    PitcherHandlers(conversations, catalog, team_teller(team)).register(application)
+    PitcherHandlers(conversations, catalog, team.notifier.wake).register(application)
     application.add_error_handler(ErrorReporter(conversations, catalog).on_error)
     return application
 

@@ -20,8 +20,8 @@ from dialogs.events import Event, Said
 from dialogs.flow import LANGUAGES, Flow
 from dialogs.replies import Effect, Outcome, Reply, Text, text
 from dialogs.state import State
+from storage import outbox, staff, triage
 from storage import repositories as repo
-from storage import staff, triage
 from storage.database import Database
 from storage.models import Pitch, Pitcher, PitchStatus
 
@@ -45,33 +45,15 @@ class Person:
 
 
 @dataclass(frozen=True)
-class TeamNews:
-    """Something the team must hear about: a pitch just sent, or a pitcher's message."""
-
-    pitch_id: int
-    message: str | None = None
-    """What the pitcher wrote to the team; None for a newly sent pitch."""
-    event_id: int | None = None
-    """The stored message, queued until the staff chat has shown it."""
-
-
-@dataclass(frozen=True)
-class PitcherErased:
-    """A pitcher had everything of theirs erased (/forgetme): the team must know."""
-
-    references: tuple[str, ...]
-    """Their sent pitches, oldest first, which the team will no longer find."""
-
-
-@dataclass(frozen=True)
 class Response:
-    """What to show: replies in ``language``, a toast for a pressed button, team news."""
+    """What to show: replies in ``language``, a toast for a pressed button, and whether a
+    message for the staff group was queued (the sender then has work)."""
 
     language: str
     replies: tuple[Reply, ...] = ()
     notice: Text | None = None
     duplicate: bool = False
-    news: TeamNews | PitcherErased | None = None
+    queued: bool = False
 
 
 class Conversations:
@@ -105,12 +87,12 @@ class Conversations:
             state = self._state(pitcher, row, person)
             outcome = self.engine.handle(state, event)
             saved = await self._save(session, person, pitcher, row, state, outcome, update_id)
-            replies, news = saved
+            replies, queued = saved
             if Effect.RELAY in outcome.effects and isinstance(event, Said) and pitcher:
                 open_pitch = await staff.latest_open_pitch(session, pitcher.id)
                 if open_pitch is not None:
-                    replies, news = await self._relay(session, open_pitch, event.text)
-            return Response(outcome.state.language, replies, outcome.notice, news=news)
+                    replies, queued = await self._relay(session, open_pitch, event.text), True
+            return Response(outcome.state.language, replies, outcome.notice, queued=queued)
 
     async def reply_to_team(
         self, person: Person, reference: str, message: str, update_id: int | None = None
@@ -126,19 +108,17 @@ class Conversations:
                 return None
             if update_id is not None and not repo.claim_update(pitcher, update_id):
                 return Response(pitcher.language, duplicate=True)
-            replies, news = await self._relay(session, pitch, message)
-            return Response(pitcher.language, replies, news=news)
+            replies = await self._relay(session, pitch, message)
+            return Response(pitcher.language, replies, queued=True)
 
-    async def _relay(
-        self, session: AsyncSession, pitch: Pitch, message: str
-    ) -> tuple[tuple[Reply, ...], TeamNews]:
+    async def _relay(self, session: AsyncSession, pitch: Pitch, message: str) -> tuple[Reply, ...]:
+        """Keep what the pitcher wrote in the pitch's thread and queue it for the team."""
         message, now = message.strip(), self.clock()
         event = await triage.add_message(
             session, pitch, message, direction="in", actor_id=None, delivered=True, now=now
         )
-        await triage.queue_relay(session, event, now)
-        reply = Reply((text("relayed", reference=pitch.reference or ""),))
-        return (reply,), TeamNews(pitch.id, message, event.id)
+        await outbox.queue(session, "relay", now, pitch_id=pitch.id, event_id=event.id)
+        return (Reply((text("relayed", reference=pitch.reference or ""),)),)
 
     async def tell_group_once(self, chat_id: int) -> bool:
         """True the first time a group asks, so the bot answers each group only once."""
@@ -160,16 +140,20 @@ class Conversations:
 
     # saving -------------------------------------------------------------------------------
 
-    async def _erase(self, session: AsyncSession, pitcher: Pitcher | None) -> PitcherErased | None:
-        """Delete the person and all theirs; news for the team if they had sent pitches."""
+    async def _erase(self, session: AsyncSession, pitcher: Pitcher | None) -> bool:
+        """Delete the person and all theirs; the team is told if they had sent pitches
+        (True: a notice was queued)."""
         if pitcher is None:
-            return None
+            return False
         pitches = await repo.pitches_of(session, pitcher.id)
         references = tuple(p.reference for p in reversed(pitches) if p.reference)
         session.expunge(pitcher)  # its claimed update id must not be flushed: the row goes
         await triage.erase_pitcher(session, pitcher.id)
         log.info("a pitcher erased everything of theirs: %d pitch(es)", len(pitches))
-        return PitcherErased(references) if references else None
+        if references:
+            payload = {"references": list(references)}
+            await outbox.queue(session, "erased", self.clock(), payload=payload)
+        return bool(references)
 
     async def _save(
         self,
@@ -180,15 +164,15 @@ class Conversations:
         before: State,
         outcome: Outcome,
         update_id: int | None,
-    ) -> tuple[tuple[Reply, ...], TeamNews | PitcherErased | None]:
+    ) -> tuple[tuple[Reply, ...], bool]:
         after = outcome.state
         now = self.clock()
         if Effect.ERASE in outcome.effects:
             return outcome.replies, await self._erase(session, pitcher)
         if not after.consented:  # without consent nothing is stored, and nothing was sent
             if Effect.LIST_PITCHES in outcome.effects:
-                return (*outcome.replies, Reply((text("mypitches_none"),))), None
-            return outcome.replies, None
+                return (*outcome.replies, Reply((text("mypitches_none"),))), False
+            return outcome.replies, False
         if pitcher is None:
             pitcher = await repo.add_pitcher(
                 session,
@@ -207,11 +191,12 @@ class Conversations:
         # keep what the team sees current: people change their Telegram names
         pitcher.username, pitcher.first_name = person.username, person.first_name
         replies = list(outcome.replies)
-        news = None
+        queued = False
         if row is not None and Effect.SUBMIT in outcome.effects:
             reference = await repo.submit_pitch(session, row, now)
             replies.append(Reply((text("submitted", reference=reference),)))
-            news, row = TeamNews(row.id), None
+            await outbox.queue(session, "card", now, pitch_id=row.id)
+            queued, row = True, None
         if row is not None and Effect.DISCARD_DRAFT in outcome.effects:
             await repo.delete_pitch(session, row)
             row = None
@@ -222,4 +207,4 @@ class Conversations:
             )
         if Effect.LIST_PITCHES in outcome.effects:
             replies.append(await my_pitches(session, self.flow, pitcher))
-        return tuple(replies), news
+        return tuple(replies), queued

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
 from telegram import Bot, Chat, Update
 from telegram.ext import Application, CallbackQueryHandler, ContextTypes, MessageHandler, filters
 
-from bot.conversation import Conversations, PitcherErased, Response, TeamNews
+from bot.conversation import Conversations, Response
 from bot.render import render_label, render_text
 from bot.sending import answer_query, send_replies
 from bot.threads import answered_reference
@@ -39,11 +39,11 @@ async def failing_as(kind: type[Exception]) -> AsyncIterator[None]:
         raise kind() from error
 
 
-TellTeam = Callable[[Bot, TeamNews | PitcherErased], Awaitable[None]]
-"""Passes a newly sent pitch, a pitcher's message or an erasure on to the team."""
+WakeTeam = Callable[[Bot], None]
+"""Tells the staff group's sender that something was queued for the team; never waits."""
 
 
-async def nobody(bot: Bot, news: TeamNews | PitcherErased) -> None:
+def nobody(bot: Bot) -> None:
     """No team configured (tests of the conversation alone)."""
 
 
@@ -51,11 +51,11 @@ class PitcherHandlers:
     """Adapts Telegram updates to :class:`Conversations` and renders what comes back."""
 
     def __init__(
-        self, conversations: Conversations, catalog: Catalog, tell_team: TellTeam = nobody
+        self, conversations: Conversations, catalog: Catalog, wake_team: WakeTeam = nobody
     ) -> None:
         self.conversations = conversations
         self.catalog = catalog
-        self.tell_team = tell_team
+        self.wake_team = wake_team
 
     def register(self, application: Application) -> None:  # type: ignore[type-arg]
         private = filters.ChatType.PRIVATE
@@ -91,8 +91,8 @@ class PitcherHandlers:
             await send_replies(
                 context.bot, self.catalog, chat.id, response.language, response.replies
             )
-        if response.news is not None:
-            await self.tell_team(context.bot, response.news)
+        if response.queued:  # after the person's own answer: theirs goes first
+            self.wake_team(context.bot)
 
     async def on_press(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """A button press: only its owner, in their private chat, may press it."""
@@ -120,8 +120,8 @@ class PitcherHandlers:
             await send_replies(
                 context.bot, self.catalog, chat.id, response.language, response.replies, query
             )
-        if response.news is not None:
-            await self.tell_team(context.bot, response.news)
+        if response.queued:
+            self.wake_team(context.bot)
 
     async def on_group_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Pitches are personal: point a group to a private chat, once per group, quietly."""

@@ -231,19 +231,32 @@ class Event(Base):
     payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
 
 
-class PendingRelay(Base):
-    """A pitcher's message the staff chat has not shown yet: the retry job's queue.
+class OutboxMessage(Base):
+    """A message for the staff group the bot still has to post: a new pitch's card, a
+    pitcher's message, a notice.
 
-    Written in the same transaction as the message's event, removed once the staff chat
-    took the message, so a message written while the chat was unreachable still arrives.
+    Written in the same transaction as what caused it, so nothing is lost to a crash,
+    and sent by one background sender at the group's pace, oldest first (a pitch's card
+    before the messages about it); removed once Telegram took it. A pitch's messages go
+    with the pitch (an erasure), by cascade.
     """
 
-    __tablename__ = "pending_relays"
+    __tablename__ = "outbox"
+    __table_args__ = (NEVER_REUSE_IDS,)
 
-    event_id: Mapped[int] = mapped_column(
-        ForeignKey("events.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    """``card``, ``relay`` (a pitcher's message: ``event_id``) or ``erased`` (a notice)."""
+    pitch_id: Mapped[int | None] = mapped_column(
+        ForeignKey("pitches.id", ondelete="CASCADE"), index=True
     )
+    event_id: Mapped[int | None] = mapped_column(
+        ForeignKey("events.id", ondelete="CASCADE"), index=True
+    )
+    payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
     queued_at: Mapped[datetime]
+    attempts: Mapped[int] = mapped_column(default=0, server_default="0")
+    """Failed tries that were the message's own fault (not an unreachable group)."""
 
 
 class ReferenceCounter(Base):

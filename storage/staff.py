@@ -19,7 +19,7 @@ from sqlalchemy import ColumnElement, Select, and_, case, exists, func, select, 
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from storage.models import Answer, Event, PendingRelay, Pitch, Pitcher, PitchStatus
+from storage.models import Answer, Event, Pitch, Pitcher, PitchStatus
 from storage.repositories import pitches_of
 
 SUBMITTED_STATUSES = tuple(status.value for status in PitchStatus if status != PitchStatus.DRAFT)
@@ -182,39 +182,8 @@ async def latest_open_pitch(session: AsyncSession, pitcher_id: int) -> Pitch | N
     return (await session.execute(query)).scalar_one_or_none()
 
 
-async def cards_to_send(session: AsyncSession, *, limit: int = 20) -> list[Pitch]:
-    """Sent pitches whose card has not reached the staff chat yet, oldest first."""
-    query = (
-        select(Pitch)
-        .where(
-            Pitch.staff_card_sent_at.is_(None),
-            Pitch.submitted_at.is_not(None),
-            Pitch.status != PitchStatus.DRAFT,
-        )
-        .order_by(Pitch.submitted_at, Pitch.id)
-        .limit(limit)
-    )
-    return await _pitches(session, query)
-
-
-async def relays_to_send(session: AsyncSession, *, limit: int = 20) -> list[Event]:
-    """Pitchers' messages the staff chat has not shown yet, oldest first."""
-    query = (
-        select(Event)
-        .join(PendingRelay, PendingRelay.event_id == Event.id)
-        .order_by(PendingRelay.queued_at, PendingRelay.event_id)
-        .limit(limit)
-    )
-    return list((await session.execute(query)).scalars())
-
-
-async def relay_waiting(session: AsyncSession, event_id: int) -> bool:
-    """Whether the staff chat has yet to show this pitcher's message."""
-    return await _any(session, PendingRelay.event_id == event_id)
-
-
 def mark_card_sent(pitch: Pitch, now: datetime) -> None:
-    """The staff chat has the pitch's card: the retry job leaves it alone from now on."""
+    """The staff chat has the pitch's card (shown on the full pitch, kept in exports)."""
     pitch.staff_card_sent_at = now
 
 

@@ -13,7 +13,7 @@ from typing import Any, Literal
 from sqlalchemy import delete, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Event, PendingRelay, Pitch, Pitcher, PitchStatus
+from storage.models import Event, Pitch, Pitcher, PitchStatus
 from storage.staff import submitted_status
 
 
@@ -90,16 +90,6 @@ async def add_message(
     """One message of the thread with the pitcher: ``in`` from them, ``out`` from staff."""
     payload = {"text": text, "delivered": delivered}
     return await _record(session, pitch.id, f"message_{direction}", payload, actor_id, now)
-
-
-async def queue_relay(session: AsyncSession, event: Event, now: datetime) -> None:
-    """The staff chat still has to show this message of a pitcher (see :class:`PendingRelay`)."""
-    session.add(PendingRelay(event_id=event.id, queued_at=now))
-
-
-async def relay_shown(session: AsyncSession, event_id: int) -> None:
-    """The staff chat took the message: the retry job leaves it alone from now on."""
-    await session.execute(delete(PendingRelay).where(PendingRelay.event_id == event_id))
 
 
 async def mark_delivery(session: AsyncSession, event_id: int, delivered: bool) -> None:

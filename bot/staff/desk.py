@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.conversation import Clock, Person, utc_now
-from storage import members, staff, triage, updates
+from storage import members, outbox, staff, triage, updates
 from storage.database import Database
 from storage.models import Event, Pitch, Pitcher, StaffMember
 
@@ -170,27 +170,38 @@ class StaffDesk:
         async with self.database.sessions() as session:
             return await staff.stats(session, now=self.clock())
 
-    async def cards_to_send(self) -> list[Pitch]:
+    async def queued(self, *, after: int = 0) -> list[outbox.Queued]:
+        """The staff group's waiting messages, oldest first."""
         async with self.database.sessions() as session:
-            return await staff.cards_to_send(session)
+            return await outbox.due(session, after=after)
 
-    async def card_sent(self, pitch_id: int) -> None:
+    async def queued_cards(self, *, after: int = 0) -> tuple[int, int]:
+        """How many cards wait beyond outbox id ``after``, and the newest one's id."""
+        async with self.database.sessions() as session:
+            return await outbox.waiting_cards(session, after=after)
+
+    async def posted(self, message: outbox.Queued) -> None:
+        """The group took it: out of the outbox; a card is noted on its pitch."""
         async with self.database.transaction() as session:
-            pitch = await staff.get_pitch(session, pitch_id)
-            if pitch is not None:
-                staff.mark_card_sent(pitch, self.clock())
+            await outbox.sent(session, message.id)
+            if message.kind == "card" and message.pitch_id is not None:
+                pitch = await staff.get_pitch(session, message.pitch_id)
+                if pitch is not None:
+                    staff.mark_card_sent(pitch, self.clock())
 
-    async def relays_to_send(self) -> list[Event]:
-        async with self.database.sessions() as session:
-            return await staff.relays_to_send(session)
-
-    async def relay_waiting(self, event_id: int) -> bool:
-        async with self.database.sessions() as session:
-            return await staff.relay_waiting(session, event_id)
-
-    async def relay_shown(self, event_id: int) -> None:
+    async def not_posted(self, message: outbox.Queued) -> None:
         async with self.database.transaction() as session:
-            await triage.relay_shown(session, event_id)
+            await outbox.failed(session, message.id)
+
+    async def dropped(self, message: outbox.Queued) -> None:
+        async with self.database.transaction() as session:
+            await outbox.sent(session, message.id)
+
+    async def relayed_text(self, event_id: int) -> str | None:
+        """What a pitcher wrote to the team, as stored with the message."""
+        async with self.database.sessions() as session:
+            event = await session.get(Event, event_id)
+            return str(event.payload.get("text", "")) if event is not None else None
 
     async def erasure(self, reference: str) -> Erasure | None:
         """What erasing the pitcher of this pitch would remove; None if it is gone."""

@@ -1,19 +1,27 @@
-"""Messages between the team and pitchers, and new pitch cards for the staff chat.
+"""Messages between the team and pitchers; the staff group's outbox, sent in order.
 
-A pitch is stored before its card is sent, and a pitcher's message before it is relayed;
-an unreachable staff chat only delays them: each is logged once and retried by a
-repeating job until the chat takes it.
+Everything for the staff group (a new pitch's card, a pitcher's message, a notice) is
+queued in the outbox by the unit of work that caused it (:mod:`storage.outbox`). The
+handler only wakes the sender and answers its person at once; the sender posts the
+queue oldest first, one message at a time, at the pace python-telegram-bot's rate
+limiter allows the group (about 20 a minute). When many cards wait at once (a burst),
+the team first gets one line saying how many are on their way and that /new lists them.
+
+An unreachable group stops the sender (logged once per message) until the repeating
+job wakes it again; a message Telegram refuses for itself (a bad request) is tried
+:data:`MAX_ATTEMPTS` times, then dropped with an error in the log, so it never blocks
+the messages behind it.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from telegram import Bot
-from telegram.error import TelegramError
+from telegram.error import BadRequest, TelegramError
 from telegram.ext import ContextTypes
 
-from bot.conversation import PitcherErased, TeamNews
 from bot.sending import send_replies
 from bot.staff import cards
 from bot.staff.callbacks import Show, Write, encode
@@ -23,16 +31,21 @@ from dialogs.catalog import Catalog
 from dialogs.flow import LANGUAGES, Flow
 from dialogs.replies import Button, Reply, text
 from storage.models import Pitch
+from storage.outbox import Queued
 
 log = logging.getLogger(__name__)
 
 RETRY_SECONDS = 60
 NEWS_STATUSES = ("in_conversation", "supported", "referred", "not_pursued")
 """Status changes a pitcher hears about."""
+BURST = 5
+"""This many cards waiting at once is a burst: the team is told first how many come."""
+MAX_ATTEMPTS = 3
+"""Tries of a message Telegram refuses for itself before it is dropped."""
 
 
 class TeamNotifier:
-    """Posts to the staff chat and to pitchers on behalf of the team."""
+    """Posts the staff group's outbox, and tells pitchers on behalf of the team."""
 
     def __init__(
         self,
@@ -47,145 +60,125 @@ class TeamNotifier:
         self.flow = flow
         self.staff_chat_id = staff_chat_id
         self.language = language
-        self._reported: set[tuple[str, int]] = set()
-        self._sending: set[int] = set()
-        """Pitches whose card is on its way (a rate limiter may hold it for minutes)."""
-        self._relaying: set[int] = set()
-        """Pitchers' messages (event ids) on their way to the staff chat."""
+        self._reported: set[int] = set()
+        self._sending: asyncio.Task[int] | None = None
+        self._again = False
+        self._announced = 0
+        """The newest card announced in a burst line (an outbox id)."""
 
-    def _report_once(self, what: str, key: int, reference: str | None, error: object) -> None:
-        if (what, key) not in self._reported:
-            self._reported.add((what, key))
-            log.warning(
-                "staff chat did not take %s %s (%s); it is stored and will be retried",
-                what,
-                reference,
-                error,
-            )
+    def wake(self, bot: Bot) -> None:
+        """Something was queued: send it soon, without making the caller wait."""
+        self._again = True
+        if self._sending is None or self._sending.done():
+            self._sending = asyncio.create_task(self.send_queued(bot))
 
-    async def new_pitch(self, bot: Bot, pitch_id: int) -> bool:
-        """Post a new pitch's card to the staff chat; False when it has to wait.
+    async def settled(self) -> None:
+        """Wait until the sender has done what it can now (tests, and a clean stop)."""
+        while self._sending is not None and not self._sending.done():
+            await asyncio.wait([self._sending])
 
-        A card already delivered, or on its way, is not sent again: the pitch's own
-        update and the retry job may both get to it.
-        """
-        if pitch_id in self._sending:
-            return True
-        self._sending.add(pitch_id)
-        try:
-            return await self._send_card(bot, pitch_id)
-        finally:
-            self._sending.discard(pitch_id)
-
-    async def _send_card(self, bot: Bot, pitch_id: int) -> bool:
-        file = await self.desk.file(pitch_id=pitch_id)
-        if file is None or self.staff_chat_id is None:
-            return False
-        pitch = file.pitch
-        if pitch.staff_card_sent_at is not None:
-            return True
-        # a late card shows the pitch as it is now, taken by whom (by name) if so
-        reply = cards.card(pitch, self.flow, self.language, file.names)
-        try:
-            await send_replies(bot, self.catalog, self.staff_chat_id, self.language, [reply])
-        except TelegramError as error:
-            self._report_once("the card of", pitch.id, pitch.reference, error)
-            return False
-        await self.desk.card_sent(pitch.id)
-        self._reported.discard(("the card of", pitch.id))
-        return True
-
-    async def retry_cards(self, bot: Bot) -> int:
-        """Send cards that did not arrive; stop at the first failure (the chat is down)."""
-        sent = 0
-        for pitch in await self.desk.cards_to_send():
-            if pitch.id in self._sending:
-                continue  # its first try is still under way
-            if not await self.new_pitch(bot, pitch.id):
-                break
-            sent += 1
-        return sent
-
-    async def retry_relays(self, bot: Bot) -> int:
-        """Relay pitchers' messages that did not arrive, oldest first; stop at a failure."""
-        sent = 0
-        for event in await self.desk.relays_to_send():
-            if event.id in self._relaying:
-                continue  # its first try is still under way
-            message = str(event.payload.get("text", ""))
-            if not await self._relay(bot, event.pitch_id, event.id, message):
-                break
-            sent += 1
-        return sent
+    async def stop(self) -> None:
+        """At a stop: what was not sent stays queued for the next start."""
+        if self._sending is not None and not self._sending.done():
+            self._sending.cancel()
+            await asyncio.wait([self._sending])
 
     async def retry_job(self, context: ContextTypes.DEFAULT_TYPE) -> None:
-        # cards first: a message about a pitch should not arrive before the pitch itself
-        await self.retry_cards(context.bot)
-        await self.retry_relays(context.bot)
+        self.wake(context.bot)
+        await self.settled()
         await self.desk.forget_handled_updates()
 
-    async def pitcher_wrote(self, bot: Bot, news: TeamNews) -> bool:
-        """Relay what a pitcher wrote to the staff chat, tagged with the reference.
-
-        The message is already queued: whatever waits before it (its pitch's card, older
-        messages) goes first, so the team reads them in order. False when it has to wait
-        for the retry job.
-        """
-        if news.event_id is None:
-            return False
-        await self.retry_cards(bot)
-        await self.retry_relays(bot)
-        return not await self.desk.relay_waiting(news.event_id)
-
-    async def _relay(self, bot: Bot, pitch_id: int, event_id: int, message: str) -> bool:
-        self._relaying.add(event_id)
-        try:
-            # another task may have posted it since the list was read: never twice
-            if not await self.desk.relay_waiting(event_id):
-                return True
-            return await self._post_relay(bot, pitch_id, event_id, message)
-        finally:
-            self._relaying.discard(event_id)
-
-    async def _post_relay(self, bot: Bot, pitch_id: int, event_id: int, message: str) -> bool:
-        pitch = await self.desk.pitch(pitch_id)
-        if pitch is None or pitch.reference is None or self.staff_chat_id is None:
-            return False
-        reference = pitch.reference
-        reply = Reply(
-            (
-                text("staff_relay", mark=REPLY_MARK, reference=reference),
-                text("staff_relay_text", text=message),
-            ),
-            (
-                (
-                    Button(text("staff_button_reply"), encode(Write(reference))),
-                    Button(text("staff_button_show"), encode(Show(reference))),
-                ),
-            ),
-        )
-        try:
-            await send_replies(bot, self.catalog, self.staff_chat_id, self.language, [reply])
-        except TelegramError as error:
-            self._report_once("a message about", event_id, pitch.reference, error)
-            return False
-        await self.desk.relay_shown(event_id)
-        self._reported.discard(("a message about", event_id))
-        return True
-
-    async def pitcher_erased(self, bot: Bot, news: PitcherErased) -> None:
-        """Tell the team that pitches they may be working on are gone (/forgetme).
-
-        Not retried: the pitches are gone whatever happens, and /pitch says so.
-        """
+    async def send_queued(self, bot: Bot) -> int:
+        """Post the outbox in order until it is empty or the group cannot be reached."""
+        posted = 0
         if self.staff_chat_id is None:
+            return posted  # kept until a staff group is configured
+        while self._again:
+            self._again = False  # a wake-up during the reads below means: look again
+            after = 0
+            while batch := await self.desk.queued(after=after):
+                await self._announce_burst(bot)
+                for message in batch:
+                    result = await self._post(bot, message)
+                    if result is None:
+                        return posted  # the group is unreachable: the job wakes us later
+                    posted += result
+                after = batch[-1].id
+        return posted
+
+    async def _announce_burst(self, bot: Bot) -> None:
+        """Many cards waiting that were not announced yet: say how many come first."""
+        waiting, newest = await self.desk.queued_cards(after=self._announced)
+        if waiting < BURST or self.staff_chat_id is None:
             return
-        references = ", ".join(news.references)
-        reply = Reply((text("staff_pitcher_erased", references=references),))
+        reply = Reply((text("staff_burst", count=waiting),))
         try:
             await send_replies(bot, self.catalog, self.staff_chat_id, self.language, [reply])
         except TelegramError as error:
-            log.warning("could not tell the staff chat that %s were erased: %s", references, error)
+            log.warning("staff chat did not take the burst notice: %s", error)
+            return
+        self._announced = newest
+
+    async def _post(self, bot: Bot, message: Queued) -> int | None:
+        """1 when posted, 0 when skipped or dropped, None when the group is unreachable."""
+        what = f"{message.kind} {message.id}"
+        assert self.staff_chat_id is not None
+        try:
+            rendered = await self._render(message)
+            if rendered is None:
+                await self.desk.dropped(message)  # its pitch or message is gone
+                return 0
+            reply, what = rendered
+            await send_replies(bot, self.catalog, self.staff_chat_id, self.language, [reply])
+        except TelegramError as error:
+            if isinstance(error, BadRequest) and not _about_the_chat(error):
+                return await self._refused(message, what, error)
+            self._report(message, what, error)
+            return None
+        except ValueError as error:  # its content cannot be rendered or encoded
+            return await self._refused(message, what, error)
+        await self.desk.posted(message)
+        self._reported.discard(message.id)
+        return 1
+
+    def _report(self, message: Queued, what: str, error: TelegramError) -> None:
+        """The group did not take it: logged once per message until it does."""
+        if message.id not in self._reported:
+            self._reported.add(message.id)
+            log.warning(
+                "staff chat did not take %s (%s); it is stored and will be retried", what, error
+            )
+
+    async def _refused(self, message: Queued, what: str, error: Exception) -> int:
+        """Telegram refuses this message itself: try it again later, then give up."""
+        if message.attempts + 1 >= MAX_ATTEMPTS:
+            log.error(
+                "dropped %s for the staff chat after %d refusals: %s", what, MAX_ATTEMPTS, error
+            )
+            await self.desk.dropped(message)
+        else:
+            await self.desk.not_posted(message)
+        return 0
+
+    async def _render(self, message: Queued) -> tuple[Reply, str] | None:
+        """The message as the group will read it now, and what it is (for the log);
+        None when there is nothing to say any more."""
+        if message.kind == "erased":
+            references = ", ".join(message.payload.get("references", []))
+            notice = Reply((text("staff_pitcher_erased", references=references),))
+            return notice, f"the erasure notice of {references}"
+        file = await self.desk.file(pitch_id=message.pitch_id or 0)
+        if file is None:
+            return None
+        reference = file.pitch.reference
+        if message.kind == "card":
+            # a late card shows the pitch as it is now, taken by whom (by name) if so
+            card = cards.card(file.pitch, self.flow, self.language, file.names)
+            return card, f"the card of {reference}"
+        said = await self.desk.relayed_text(message.event_id or 0)
+        if said is None:
+            return None
+        return _relayed(file.pitch, said), f"a message about {reference}"
 
     async def tell_pitcher(self, bot: Bot, pitch: Pitch, reply: Reply) -> bool:
         """Send to the pitcher's private chat in their language; False if undeliverable."""
@@ -224,3 +217,27 @@ class TeamNotifier:
             return None
         reply = Reply((text(f"status_news_{status}", reference=pitch.reference or ""),))
         return await self.tell_pitcher(bot, pitch, reply)
+
+
+def _relayed(pitch: Pitch, said: str) -> Reply:
+    """A pitcher's message as the group reads it: marked, so a Telegram reply answers it."""
+    reference = pitch.reference or ""
+    return Reply(
+        (
+            text("staff_relay", mark=REPLY_MARK, reference=reference),
+            text("staff_relay_text", text=said),
+        ),
+        (
+            (
+                Button(text("staff_button_reply"), encode(Write(reference))),
+                Button(text("staff_button_show"), encode(Show(reference))),
+            ),
+        ),
+    )
+
+
+def _about_the_chat(error: BadRequest) -> bool:
+    """A bad request about the group itself ("Chat not found", no rights to write there)
+    rather than about the message: wait for the group, do not count it against the message."""
+    said = str(error).lower()
+    return "chat" in said or "rights" in said or "forbidden" in said

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from telegram import Bot
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
@@ -12,8 +11,6 @@ from telegram.ext import (
     filters,
 )
 
-from bot.conversation import PitcherErased, TeamNews
-from bot.pitcher import TellTeam
 from bot.staff.buttons import StaffButtons
 from bot.staff.callbacks import is_staff_data
 from bot.staff.commands import STAFF_COMMANDS, StaffCommands
@@ -58,15 +55,3 @@ def register_staff(
         application.job_queue.run_repeating(
             team.notifier.retry_job, interval=retry_seconds, first=retry_seconds
         )
-
-
-def team_teller(team: Team) -> TellTeam:
-    async def tell_team(bot: Bot, news: TeamNews | PitcherErased) -> None:
-        if isinstance(news, PitcherErased):
-            await team.notifier.pitcher_erased(bot, news)
-        elif news.message is None:
-            await team.notifier.new_pitch(bot, news.pitch_id)
-        else:
-            await team.notifier.pitcher_wrote(bot, news)
-
-    return tell_team

@@ -14,6 +14,7 @@ from bot.app import build_application
 from bot.conversation import Conversations
 from bot.settings import Settings
 from bot.staff.access import StaffGate
+from bot.staff.notify import TeamNotifier
 from dialogs.catalog import Catalog
 from dialogs.flow import load_flow
 from storage.database import Database
@@ -135,11 +136,30 @@ class TeamHarness:
     monotonic: FakeMonotonic
     gate: StaffGate
 
+    @property
+    def sender(self) -> TeamNotifier:
+        """The staff group's sender, as the repeating job holds it."""
+        assert self.app.job_queue is not None
+        found = [j.callback for j in self.app.job_queue.jobs() if j.name == "retry_job"]
+        sender = getattr(found[0], "__self__", None) if len(found) == 1 else None
+        assert isinstance(sender, TeamNotifier)
+        return sender
+
+    async def settle(self) -> None:
+        """Let the staff group's sender post what it can now (it runs beside the handlers)."""
+        await self.sender.settled()
+
     def pitcher(
         self, user_id: int = 1001, first_name: str = "Anna", language_code: str = "nl"
     ) -> PrivateChat:
         return PrivateChat(
-            self.app, self.request, user_id, first_name, language_code, username=None
+            self.app,
+            self.request,
+            user_id,
+            first_name,
+            language_code,
+            username=None,
+            settle=self.settle,
         )
 
     def private(
@@ -147,12 +167,27 @@ class TeamHarness:
     ) -> PrivateChat:
         """A staff member (or anyone) in a private chat with the bot."""
         return PrivateChat(
-            self.app, self.request, user_id, first_name, language_code, username=username
+            self.app,
+            self.request,
+            user_id,
+            first_name,
+            language_code,
+            username=username,
+            settle=self.settle,
         )
 
     def in_group(self, user_id: int, first_name: str, username: str | None = None) -> GroupChat:
         """Someone writing in the staff group."""
-        return GroupChat(self.app, self.request, STAFF_CHAT, user_id, first_name, "nl", username)
+        return GroupChat(
+            self.app,
+            self.request,
+            STAFF_CHAT,
+            user_id,
+            first_name,
+            "nl",
+            username,
+            settle=self.settle,
+        )
 
     def olga(self) -> PrivateChat:
         return self.private(OLGA, "Olga", "olga")

@@ -10,10 +10,11 @@ from typing import Any
 from sqlalchemy import select
 from telegram.ext import Job
 
-from bot.staff.notify import TeamNotifier
 from bot.threads import find_reference
+from storage import outbox
 from storage.database import Database
 from storage.models import Event, Pitch
+from storage.outbox import Queued
 from tests.bot.conftest import STAFF_CHAT, TeamHarness
 from tests.bot.scenario import ANSWERS, answer_questions, consent, visible
 from tests.storage.staff_helpers import pitcher as stored_pitcher
@@ -108,11 +109,10 @@ def retry_job(team: TeamHarness) -> Job:  # type: ignore[type-arg]
     return jobs[0]
 
 
-def notifier(team: TeamHarness) -> TeamNotifier:
-    """The team's notifier, as the retry job holds it."""
-    found = getattr(retry_job(team).callback, "__self__", None)
-    assert isinstance(found, TeamNotifier)
-    return found
+async def queued(database: Database) -> list[Queued]:
+    """What waits in the staff group's outbox, oldest first."""
+    async with database.sessions() as session:
+        return await outbox.due(session)
 
 
 async def until(condition: Callable[[], bool], what: str) -> None:

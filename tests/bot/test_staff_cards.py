@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from telegram.ext import AIORateLimiter
 
-from bot.staff.notify import RETRY_SECONDS
+from bot.staff.notify import BURST, MAX_ATTEMPTS, RETRY_SECONDS
 from storage.database import Database
 from tests.bot.conftest import (
     STAFF_CHAT,
@@ -24,12 +24,12 @@ from tests.bot.staff_scenario import (
     FULL,
     cards,
     in_group,
-    notifier,
     pitch_row,
     retry_job,
     send_pitch,
     until,
 )
+from tests.support.telegram import PrivateChat
 
 ANNA = 1001
 KICKED = "Forbidden: bot was kicked from the supergroup chat"
@@ -163,13 +163,12 @@ async def test_waiting_cards_go_out_oldest_first_once_the_group_is_back(
     team.clock.now += timedelta(minutes=5)
     second, _ = await send_pitch(team.pitcher(1002, "Bram"))
     reports = [r.getMessage() for r in caplog.records if r.name == "bot.staff.notify"]
-    assert len(reports) == 2 and first in reports[0] and second in reports[1]
+    assert len(reports) == 1 and first in reports[0], "the second card waits behind the first"
     team.request.heal_chat(STAFF_CHAT)
     before = len(team.request.calls)
 
-    sent = await notifier(team).retry_cards(team.app.bot)
+    await retry_job(team).run(team.app)
 
-    assert sent == 2
     titles = [visible(m.text).split(" · ")[0] for m in team.group_messages(before)]
     assert titles == [f"📬 {first}", f"📬 {second}"]
     third, replies = await send_pitch(team.pitcher(1003, "Chris"))
@@ -261,3 +260,66 @@ async def test_a_staff_name_on_a_card_is_escaped(team: TeamHarness) -> None:
     replies = await odd.tap_on(cards(team, reference)[0], "neem het op")
 
     assert "🙋 &lt;Olga &amp; co&gt;" in replies[0].text
+
+
+async def test_the_pitcher_is_answered_without_waiting_for_the_staff_group(
+    team: TeamHarness,
+) -> None:
+    """The group is slow (its flood limit, a burst): her reference comes at once, the card
+    follows when the group takes it."""
+    release = team.request.hold(STAFF_CHAT)
+    impatient = PrivateChat(team.app, team.request, ANNA, "Anna", "nl")  # does not settle
+
+    reference, replies = await send_pitch(impatient)
+
+    assert [r.chat_id for r in replies] == [ANNA], "her reference, nothing waited for"
+    await until(lambda: team.request.waiting(STAFF_CHAT) == 1, "the card is on its way")
+    release.set()
+    await team.settle()
+    assert len(cards(team, reference)) == 1
+
+
+async def test_a_burst_of_cards_is_announced_once_then_every_card_arrives_in_order(
+    team: TeamHarness,
+) -> None:
+    team.request.fail_chat(STAFF_CHAT, 403, KICKED, times=1000)
+    references = [
+        (await send_pitch(team.pitcher(2000 + n, f"Pitcher {n}")))[0] for n in range(BURST + 1)
+    ]
+    team.request.heal_chat(STAFF_CHAT)
+    before = len(team.request.calls)
+
+    await retry_job(team).run(team.app)
+
+    shown = [visible(m.text) for m in team.group_messages(before)]
+    assert shown[0] == (
+        f"📬 {BURST + 1} nieuwe pitches zijn onderweg naar deze groep (Telegram laat er zo'n "
+        "20 per minuut toe). /new toont ze nu al allemaal."
+    )
+    assert [text.split(" · ")[0] for text in shown[1:]] == [f"📬 {ref}" for ref in references]
+    late, replies = await send_pitch(team.pitcher(3000, "Laatkomer"))
+    assert [visible(m.text).split(" · ")[0] for m in in_group(replies)] == [f"📬 {late}"], (
+        "one more pitch is no burst: no second announcement"
+    )
+
+
+async def test_a_message_telegram_refuses_for_itself_is_dropped_and_blocks_nothing(
+    team: TeamHarness, caplog: pytest.LogCaptureFixture
+) -> None:
+    team.request.fail_chat(STAFF_CHAT, 400, "Bad Request: can't parse entities", times=MAX_ATTEMPTS)
+    first, _ = await send_pitch(team.pitcher())  # refused once
+    job = retry_job(team)
+    await job.run(team.app)  # twice
+
+    second, _ = await send_pitch(team.pitcher(1002, "Bram"))  # a third time, then Bram's card
+
+    assert cards(team, first) == [], "refused three times: given up"
+    assert len(cards(team, second)) == 1, "the card behind it was not held up"
+    dropped = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+    assert dropped == [
+        f"dropped the card of {first} for the staff chat after {MAX_ATTEMPTS} refusals: "
+        "Can't parse entities"
+    ]
+    caplog.clear()  # the error above is the point of this test, not a crash
+    await job.run(team.app)
+    assert len(cards(team, second)) == 1, "and nothing is sent twice"

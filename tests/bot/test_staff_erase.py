@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from storage.database import Database
-from storage.models import Answer, Event, PendingRelay, Pitch, Pitcher
+from storage.models import Answer, Event, OutboxMessage, Pitch, Pitcher
 from tests.bot.conftest import OLGA, STAFF_CHAT, TeamHarness
 from tests.bot.scenario import snapshot, visible
 from tests.bot.staff_scenario import only, send_pitch, texts
@@ -32,7 +32,7 @@ async def _rows(database: Database, pitcher_user_id: int) -> dict[str, int]:
             "pitches": select(func.count()).where(Pitch.id.in_(pitch_ids)),
             "answers": select(func.count()).where(Answer.pitch_id.in_(pitch_ids)),
             "events": select(func.count()).where(Event.id.in_(event_ids)),
-            "relays": select(func.count()).where(PendingRelay.event_id.in_(event_ids)),
+            "relays": select(func.count()).where(OutboxMessage.event_id.in_(event_ids)),
         }
         return {name: (await session.execute(query)).scalar_one() for name, query in counts.items()}
 
@@ -57,8 +57,8 @@ async def test_erasing_asks_first_then_removes_everything_of_that_pitcher_only(
     team: TeamHarness, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.INFO)
-    first, second = await _anna_with_everything(team)
     bram, _ = await send_pitch(team.pitcher(BRAM, "Bram"))
+    first, second = await _anna_with_everything(team)
     assert (await _rows(team.database, ANNA))["relays"] == 1
     bram_before = await _rows(team.database, BRAM)
     olga = team.olga()

@@ -5,10 +5,10 @@ from __future__ import annotations
 from alembic import command
 from sqlalchemy import Connection, func, select
 
+from storage import outbox
 from storage.database import Database
 from storage.migrate import alembic_config, migration_transaction, upgrade
 from storage.models import Answer, Event, Pitch
-from storage.staff import cards_to_send
 from tests.storage.staff_helpers import NOW, pitcher, sent
 
 
@@ -34,6 +34,7 @@ async def test_down_to_0001_and_up_again_loses_nothing(database: Database) -> No
             (await session.execute(select(func.count()).select_from(model))).scalar_one()
             for model in (Pitch, Answer, Event)
         ]
-        waiting = await cards_to_send(session)
+        waiting = await outbox.due(session)
     assert counts == [1, 2, 1]
-    assert [p.id for p in waiting] == [pitch.id]  # never carded: the retry job sends it
+    # never carded: revision 0012 queues its card in the outbox
+    assert [(m.kind, m.pitch_id) for m in waiting] == [("card", pitch.id)]

@@ -10,8 +10,7 @@ import pytest
 from storage.database import Database
 from storage.members import remember_staff, staff_by_username, staff_names
 from storage.models import Pitch
-from storage.repositories import submit_pitch
-from storage.staff import cards_to_send, get_pitch, history, latest_open_pitch, mark_card_sent
+from storage.staff import get_pitch, history, latest_open_pitch
 from storage.triage import add_message, add_note, assign, claim, mark_delivery, set_status
 from tests.storage.staff_helpers import NOW, OLGA, PIETER, draft, pitcher, sent
 
@@ -170,28 +169,6 @@ async def test_free_text_goes_to_the_newest_open_pitch(database: Database) -> No
         found = await latest_open_pitch(session, owner.id)
     assert found is not None and found.id == older.id
     assert found.answers[0].value == "older"
-
-
-async def test_cards_wait_until_the_staff_chat_has_them(database: Database) -> None:
-    async with database.sessions() as session:
-        owner = await pitcher(session)
-        second = await sent(session, owner, LATER)
-        first = await sent(session, owner, NOW)
-        third = await sent(session, owner, LATER + timedelta(hours=1), status="archived")
-        unsent = await draft(session, owner)
-        await session.commit()
-
-        assert [p.id for p in await cards_to_send(session)] == [first.id, second.id, third.id]
-        assert [p.id for p in await cards_to_send(session, limit=1)] == [first.id]
-        mark_card_sent(first, LATER)
-        await submit_pitch(session, unsent, LATER + timedelta(hours=2))
-        await session.commit()
-
-    async with database.sessions() as session:
-        waiting = await cards_to_send(session)
-    assert [p.id for p in waiting] == [second.id, third.id, unsent.id]
-    assert waiting[0].pitcher.first_name == "Ines" and waiting[0].answers
-    assert (await _pitch(database, first.id)).staff_card_sent_at == LATER
 
 
 async def test_staff_are_found_by_username_in_any_case(database: Database) -> None:

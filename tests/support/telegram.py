@@ -12,6 +12,7 @@ import html
 import itertools
 import json
 import re
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -305,9 +306,13 @@ class PrivateChat:
         language_code: str | None = "nl",
         chat_id: int | None = None,
         username: str | None = None,
+        settle: Callable[[], Awaitable[None]] | None = None,
     ) -> None:
         self.app = app
         self.request = request
+        self.settle = settle
+        """Waits for what the bot does beside the handlers (the staff group's sender), so
+        an update's result includes the group messages it caused."""
         self.user: dict[str, Any] = {"id": user_id, "is_bot": False, "first_name": first_name}
         if language_code:
             self.user["language_code"] = language_code
@@ -324,6 +329,8 @@ class PrivateChat:
         payload["update_id"] = update_id if update_id is not None else next(_update_ids)
         self.last_update = copy.deepcopy(payload)
         await self.app.process_update(Update.de_json(payload, self.app.bot))
+        if self.settle is not None:
+            await self.settle()
         new = self.request.calls[before:]
         sent = [
             _sent(p, name, result)
@@ -453,8 +460,16 @@ class GroupChat(PrivateChat):
         first_name: str,
         language_code: str | None = "nl",
         username: str | None = None,
+        settle: Callable[[], Awaitable[None]] | None = None,
     ) -> None:
         assert chat_id < 0, "group chat ids are negative"
         super().__init__(
-            app, request, user_id, first_name, language_code, chat_id=chat_id, username=username
+            app,
+            request,
+            user_id,
+            first_name,
+            language_code,
+            chat_id=chat_id,
+            username=username,
+            settle=settle,
         )
