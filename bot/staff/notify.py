@@ -97,7 +97,7 @@ class TeamNotifier:
             self._again = False  # a wake-up during the reads below means: look again
             after = 0
             while batch := await self.desk.queued(after=after):
-                await self._announce_burst(bot)
+                await self._announce_burst(bot, batch[0].id)
                 for message in batch:
                     result = await self._post(bot, message)
                     if result is None:
@@ -106,8 +106,12 @@ class TeamNotifier:
                 after = batch[-1].id
         return posted
 
-    async def _announce_burst(self, bot: Bot) -> None:
-        """Many cards waiting that were not announced yet: say how many come first."""
+    async def _announce_burst(self, bot: Bot, next_id: int) -> None:
+        """Many cards waiting that were not announced yet: say how many come first.
+
+        Not while an announced burst is still being posted: its line is still true."""
+        if next_id <= self._announced:
+            return
         waiting, newest = await self.desk.queued_cards(after=self._announced)
         if waiting < BURST or self.staff_chat_id is None:
             return
