@@ -14,6 +14,7 @@ from bot.inbox import Inbox, InboxRequest
 from bot.limits import SendingRateLimiter
 from bot.ordering import PerChatUpdateProcessor
 from bot.pitcher import NotShown, NotStored, PitcherHandlers
+from bot.redelivery import Redelivery
 from bot.render import render_label, render_text
 from bot.settings import Settings
 from bot.staff.access import StaffGate
@@ -69,6 +70,7 @@ def build_application(
         default_language=language,
         staff_chat_id=settings.staff_chat_id,
     )
+    redelivery = Redelivery(conversations, catalog)
     inbox = Inbox(conversations.database, conversations.clock)
     fetching = request or HTTPXRequest(connection_pool_size=1)  # python-telegram-bot's default
     builder = builder.get_updates_request(InboxRequest(fetching, inbox))
@@ -79,10 +81,13 @@ def build_application(
     async def start(application: Application) -> None:  # type: ignore[type-arg]
         await inbox.replay(application)  # queued before polling fetches anything newer
         await register_commands(application, catalog)
-        team.notifier.wake(application.bot)  # what the last run left in the outbox
+        await conversations.load_owed()
+        team.notifier.sending.wake(application.bot)  # what the last run left in the outbox
+        redelivery.sending.wake(application.bot)
 
     async def stop_sending(_: Application) -> None:  # type: ignore[type-arg]
-        await team.notifier.stop()
+        await team.notifier.sending.stop()
+        await redelivery.sending.stop()
 
     async def close(_: Application) -> None:  # type: ignore[type-arg]
         await inbox.flush()
@@ -95,7 +100,10 @@ def build_application(
         builder = builder.rate_limiter(SendingRateLimiter())  # type: ignore[arg-type]
     application = builder.build()
     register_staff(application, team, settings.card_retry_seconds)
-    PitcherHandlers(conversations, catalog, team.notifier.wake).register(application)
+    redelivery.job_queue = application.job_queue
+    PitcherHandlers(conversations, catalog, redelivery, team.notifier.sending.wake).register(
+        application
+    )
     application.add_error_handler(ErrorReporter(conversations, catalog).on_error)
     return application
 

@@ -19,6 +19,7 @@ from dialogs.engine import CONSENT_VERSION, Engine
 from dialogs.events import Event, Said
 from dialogs.flow import LANGUAGES, Flow
 from dialogs.replies import Effect, Outcome, Reply, Text, text
+from dialogs.resume import lost_answer, owed_reference
 from dialogs.state import State
 from storage import outbox, staff, triage
 from storage import repositories as repo
@@ -54,6 +55,8 @@ class Response:
     notice: Text | None = None
     duplicate: bool = False
     queued: bool = False
+    sent: str | None = None
+    """The reference of a pitch this input sent: it must reach the pitcher, come what may."""
 
 
 class Conversations:
@@ -72,6 +75,8 @@ class Conversations:
         self.engine = Engine(flow)
         self.default_language = default_language
         self.clock = clock
+        self.owed: set[int] = set()
+        """Chats owed where they were (kept in memory so the hot path asks no database)."""
 
     def language_for(self, person: Person) -> str:
         """A first language from Telegram's language_code, else the configured default."""
@@ -85,14 +90,52 @@ class Conversations:
                 if not repo.claim_update(pitcher, update_id):
                     return Response(pitcher.language, duplicate=True)
             state = self._state(pitcher, row, person)
+            missed: tuple[Reply, ...] = ()
+            if person.chat_id in self.owed:
+                owed = await self._take_owed(session, person.chat_id)
+                reference = _reference(owed)
+                if owed is not None and isinstance(event, Said):  # an answer to what?
+                    shown = lost_answer(self.engine.progress, state, reference, typed=True)
+                    return Response(state.language, shown)
+                missed = owed_reference(reference)
             outcome = self.engine.handle(state, event)
             saved = await self._save(session, person, pitcher, row, state, outcome, update_id)
-            replies, queued = saved
+            replies, queued, sent = saved
+            replies = (*missed, *replies)
             if Effect.RELAY in outcome.effects and isinstance(event, Said) and pitcher:
                 open_pitch = await staff.latest_open_pitch(session, pitcher.id)
                 if open_pitch is not None:
                     replies, queued = await self._relay(session, open_pitch, event.text), True
-            return Response(outcome.state.language, replies, outcome.notice, queued=queued)
+            language = outcome.state.language
+            return Response(language, replies, outcome.notice, queued=queued, sent=sent)
+
+    async def owe(self, chat_id: int, reference: str | None) -> None:
+        """The bot's answer did not reach this chat: queue where they were (and the
+        reference of a pitch just sent), to be sent when Telegram takes it or shown when
+        they write first."""
+        async with self.database.transaction() as session:
+            payload = {"reference": reference} if reference else {}
+            await outbox.owe(session, chat_id, self.clock(), payload)
+        self.owed.add(chat_id)
+
+    async def load_owed(self) -> None:
+        """At start: which chats the last run still owed an answer."""
+        async with self.database.sessions() as session:
+            self.owed = await outbox.owed_chats(session)
+
+    async def where_they_were(self, user_id: int, owed: dict[str, object]) -> Response | None:
+        """What an owed chat is sent once Telegram takes it; None if they are gone."""
+        async with self.database.sessions() as session:
+            pitcher, row = await repo.get_pitcher_and_draft(session, user_id)
+        if pitcher is None:
+            return None
+        state = self._state(pitcher, row, Person(user_id, user_id))
+        shown = lost_answer(self.engine.progress, state, _reference(owed))
+        return Response(state.language, shown)
+
+    async def _take_owed(self, session: AsyncSession, chat_id: int) -> dict[str, object] | None:
+        self.owed.discard(chat_id)
+        return await outbox.take_owed(session, chat_id)
 
     async def reply_to_team(
         self, person: Person, reference: str, message: str, update_id: int | None = None
@@ -164,15 +207,16 @@ class Conversations:
         before: State,
         outcome: Outcome,
         update_id: int | None,
-    ) -> tuple[tuple[Reply, ...], bool]:
+    ) -> tuple[tuple[Reply, ...], bool, str | None]:
+        """What to show, whether the team's outbox got something, a sent pitch's reference."""
         after = outcome.state
         now = self.clock()
         if Effect.ERASE in outcome.effects:
-            return outcome.replies, await self._erase(session, pitcher)
+            return outcome.replies, await self._erase(session, pitcher), None
         if not after.consented:  # without consent nothing is stored, and nothing was sent
             if Effect.LIST_PITCHES in outcome.effects:
-                return (*outcome.replies, Reply((text("mypitches_none"),))), False
-            return outcome.replies, False
+                return (*outcome.replies, Reply((text("mypitches_none"),))), False, None
+            return outcome.replies, False, None
         if pitcher is None:
             pitcher = await repo.add_pitcher(
                 session,
@@ -191,7 +235,7 @@ class Conversations:
         # keep what the team sees current: people change their Telegram names
         pitcher.username, pitcher.first_name = person.username, person.first_name
         replies = list(outcome.replies)
-        queued = False
+        queued, reference = False, None
         if row is not None and Effect.SUBMIT in outcome.effects:
             reference = await repo.submit_pitch(session, row, now)
             replies.append(Reply((text("submitted", reference=reference),)))
@@ -207,4 +251,10 @@ class Conversations:
             )
         if Effect.LIST_PITCHES in outcome.effects:
             replies.append(await my_pitches(session, self.flow, pitcher))
-        return tuple(replies), queued
+        return tuple(replies), queued, reference
+
+
+def _reference(owed: dict[str, object] | None) -> str | None:
+    """The reference an owed chat still has to see, if a pitch was sent."""
+    reference = owed.get("reference") if owed else None
+    return str(reference) if reference else None

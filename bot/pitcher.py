@@ -6,10 +6,11 @@ import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
-from telegram import Bot, Chat, Update
+from telegram import Bot, CallbackQuery, Chat, Update
 from telegram.ext import Application, CallbackQueryHandler, ContextTypes, MessageHandler, filters
 
 from bot.conversation import Conversations, Response
+from bot.redelivery import TRANSIENT, Redelivery
 from bot.render import render_label, render_text
 from bot.sending import answer_query, send_replies
 from bot.threads import answered_reference
@@ -51,10 +52,15 @@ class PitcherHandlers:
     """Adapts Telegram updates to :class:`Conversations` and renders what comes back."""
 
     def __init__(
-        self, conversations: Conversations, catalog: Catalog, wake_team: WakeTeam = nobody
+        self,
+        conversations: Conversations,
+        catalog: Catalog,
+        redelivery: Redelivery,
+        wake_team: WakeTeam = nobody,
     ) -> None:
         self.conversations = conversations
         self.catalog = catalog
+        self.redelivery = redelivery
         self.wake_team = wake_team
 
     def register(self, application: Application) -> None:  # type: ignore[type-arg]
@@ -87,10 +93,7 @@ class PitcherHandlers:
                 )
             if response is None:
                 response = await self.conversations.handle(person, event, update.update_id)
-        async with failing_as(NotShown):
-            await send_replies(
-                context.bot, self.catalog, chat.id, response.language, response.replies
-            )
+        await self._answer(context.bot, chat.id, response)
         if response.queued:  # after the person's own answer: theirs goes first
             self.wake_team(context.bot)
 
@@ -116,12 +119,22 @@ class PitcherHandlers:
             else None
         )
         await answer_query(query, notice)
-        async with failing_as(NotShown):
-            await send_replies(
-                context.bot, self.catalog, chat.id, response.language, response.replies, query
-            )
+        await self._answer(context.bot, chat.id, response, query)
         if response.queued:
             self.wake_team(context.bot)
+
+    async def _answer(
+        self, bot: Bot, chat_id: int, response: Response, query: CallbackQuery | None = None
+    ) -> None:
+        """Send the answer; when Telegram cannot take it now, it is owed (bot.redelivery)."""
+        try:
+            await send_replies(
+                bot, self.catalog, chat_id, response.language, response.replies, query
+            )
+        except TRANSIENT:
+            await self.redelivery.owe(chat_id, response.sent)
+        except Exception as error:
+            raise NotShown() from error
 
     async def on_group_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Pitches are personal: point a group to a private chat, once per group, quietly."""

@@ -232,8 +232,8 @@ class Event(Base):
 
 
 class OutboxMessage(Base):
-    """A message for the staff group the bot still has to post: a new pitch's card, a
-    pitcher's message, a notice.
+    """A message the bot still has to post: for the staff group a new pitch's card, a
+    pitcher's message, a notice; for a person, where they were after a lost answer.
 
     Written in the same transaction as what caused it, so nothing is lost to a crash,
     and sent by one background sender at the group's pace, oldest first (a pitch's card
@@ -246,7 +246,11 @@ class OutboxMessage(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(16))
-    """``card``, ``relay`` (a pitcher's message: ``event_id``) or ``erased`` (a notice)."""
+    """For the staff group: ``card``, ``relay`` (a pitcher's message: ``event_id``) or
+    ``erased`` (a notice). For a person: ``resume`` (where they were, after the bot's
+    answer did not reach them)."""
+    chat_id: Mapped[int | None] = mapped_column(BigInteger)
+    """The person's chat; None for the staff group."""
     pitch_id: Mapped[int | None] = mapped_column(
         ForeignKey("pitches.id", ondelete="CASCADE"), index=True
     )
@@ -256,7 +260,10 @@ class OutboxMessage(Base):
     payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
     queued_at: Mapped[datetime]
     attempts: Mapped[int] = mapped_column(default=0, server_default="0")
-    """Failed tries that were the message's own fault (not an unreachable group)."""
+    """Failed tries: for the group, those that were the message's own fault; for a
+    person, every failed try (Telegram unreachable, too busy)."""
+    next_attempt_at: Mapped[datetime | None]
+    """A person's message waits until then (backing off); None: now."""
 
 
 class ReferenceCounter(Base):

@@ -1,7 +1,10 @@
-"""The outbox: messages for the staff group, queued by a unit of work, sent later.
+"""The outbox: messages queued by a unit of work and sent later, in two streams.
 
+The staff group's messages (``chat_id`` None) are posted strictly in order. A person's
+message (a chat id: where they were, after the bot's answer did not reach them) is tried
+on its own schedule, backing off, and taken out early when the person writes first.
 Functions take the caller's session and never commit, like every repository here; the
-sender reads frozen :class:`Queued` items and reports back per item.
+senders read frozen :class:`Queued` items and report back per item.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import OutboxMessage
 
-Kind = Literal["card", "relay", "erased"]
+Kind = Literal["card", "relay", "erased", "resume"]
 
 
 @dataclass(frozen=True)
@@ -28,6 +31,11 @@ class Queued:
     event_id: int | None
     payload: dict[str, Any] = field(default_factory=dict)
     attempts: int = 0
+    chat_id: int | None = None
+
+
+def _queued(m: OutboxMessage) -> Queued:
+    return Queued(m.id, m.kind, m.pitch_id, m.event_id, dict(m.payload), m.attempts, m.chat_id)
 
 
 async def queue(
@@ -49,17 +57,76 @@ async def queue(
 
 
 async def due(session: AsyncSession, *, after: int = 0, limit: int = 20) -> list[Queued]:
-    """The oldest waiting messages (after id ``after``), in the order they were queued."""
+    """The staff group's oldest waiting messages (after id ``after``), in queued order."""
     query = (
         select(OutboxMessage)
-        .where(OutboxMessage.id > after)
+        .where(OutboxMessage.chat_id.is_(None), OutboxMessage.id > after)
         .order_by(OutboxMessage.id)
         .limit(limit)
     )
-    return [
-        Queued(m.id, m.kind, m.pitch_id, m.event_id, dict(m.payload), m.attempts)
-        for m in (await session.execute(query)).scalars()
-    ]
+    return [_queued(m) for m in (await session.execute(query)).scalars()]
+
+
+async def owe(session: AsyncSession, chat_id: int, now: datetime, payload: dict[str, Any]) -> None:
+    """A person is owed where they were: one message per chat, merged, tried at once."""
+    query = select(OutboxMessage).where(
+        OutboxMessage.chat_id == chat_id, OutboxMessage.kind == "resume"
+    )
+    waiting = (await session.execute(query)).scalar_one_or_none()
+    if waiting is None:
+        session.add(OutboxMessage(kind="resume", chat_id=chat_id, payload=payload, queued_at=now))
+        return
+    waiting.payload = {**waiting.payload, **payload}
+    waiting.attempts, waiting.next_attempt_at = 0, None
+
+
+async def owed(session: AsyncSession, now: datetime, *, give_up_after: int) -> list[Queued]:
+    """People's messages whose time has come (not given up on), oldest first."""
+    query = (
+        select(OutboxMessage)
+        .where(
+            OutboxMessage.chat_id.is_not(None),
+            OutboxMessage.attempts < give_up_after,
+            (OutboxMessage.next_attempt_at.is_(None)) | (OutboxMessage.next_attempt_at <= now),
+        )
+        .order_by(OutboxMessage.id)
+    )
+    return [_queued(m) for m in (await session.execute(query)).scalars()]
+
+
+async def next_try(session: AsyncSession, *, give_up_after: int) -> datetime | None:
+    """When a person's message is to be tried next; None when none waits for a try."""
+    query = select(func.min(OutboxMessage.next_attempt_at)).where(
+        OutboxMessage.chat_id.is_not(None), OutboxMessage.attempts < give_up_after
+    )
+    return (await session.execute(query)).scalar_one_or_none()
+
+
+async def owed_chats(session: AsyncSession) -> set[int]:
+    """Every chat that is owed a message, tried or given up on."""
+    query = select(OutboxMessage.chat_id).where(OutboxMessage.chat_id.is_not(None))
+    return {chat_id for chat_id in (await session.execute(query)).scalars() if chat_id}
+
+
+async def take_owed(session: AsyncSession, chat_id: int) -> dict[str, Any] | None:
+    """The person wrote: what they were owed leaves the outbox, to be shown now."""
+    query = (
+        delete(OutboxMessage)
+        .where(OutboxMessage.chat_id == chat_id)
+        .returning(OutboxMessage.payload)
+    )
+    payloads = list((await session.execute(query)).scalars())
+    return {k: v for payload in payloads for k, v in payload.items()} if payloads else None
+
+
+async def retry_later(session: AsyncSession, message_id: int, at: datetime) -> None:
+    """A person's message did not get through: one more failed try, next one at ``at``."""
+    more = OutboxMessage.attempts + 1
+    await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message_id)
+        .values(attempts=more, next_attempt_at=at)
+    )
 
 
 async def waiting_cards(session: AsyncSession, *, after: int = 0) -> tuple[int, int]:

@@ -15,13 +15,13 @@ the messages behind it.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 
 from telegram import Bot
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import ContextTypes
 
+from bot.background import Background
 from bot.sending import send_replies
 from bot.staff import cards
 from bot.staff.callbacks import Show, Write, encode
@@ -61,31 +61,13 @@ class TeamNotifier:
         self.staff_chat_id = staff_chat_id
         self.language = language
         self._reported: set[int] = set()
-        self._sending: asyncio.Task[int] | None = None
-        self._again = False
+        self.sending = Background(self.send_queued)
         self._announced = 0
         """The newest card announced in a burst line (an outbox id)."""
 
-    def wake(self, bot: Bot) -> None:
-        """Something was queued: send it soon, without making the caller wait."""
-        self._again = True
-        if self._sending is None or self._sending.done():
-            self._sending = asyncio.create_task(self.send_queued(bot))
-
-    async def settled(self) -> None:
-        """Wait until the sender has done what it can now (tests, and a clean stop)."""
-        while self._sending is not None and not self._sending.done():
-            await asyncio.wait([self._sending])
-
-    async def stop(self) -> None:
-        """At a stop: what was not sent stays queued for the next start."""
-        if self._sending is not None and not self._sending.done():
-            self._sending.cancel()
-            await asyncio.wait([self._sending])
-
     async def retry_job(self, context: ContextTypes.DEFAULT_TYPE) -> None:
-        self.wake(context.bot)
-        await self.settled()
+        self.sending.wake(context.bot)
+        await self.sending.settled()
         await self.desk.forget_handled_updates()
 
     async def send_queued(self, bot: Bot) -> int:
@@ -93,8 +75,7 @@ class TeamNotifier:
         posted = 0
         if self.staff_chat_id is None:
             return posted  # kept until a staff group is configured
-        while self._again:
-            self._again = False  # a wake-up during the reads below means: look again
+        while self.sending.woken():  # a wake-up during the reads below means: look again
             after = 0
             while batch := await self.desk.queued(after=after):
                 await self._announce_burst(bot, batch[0].id)

@@ -147,7 +147,7 @@ class TeamHarness:
 
     async def settle(self) -> None:
         """Let the staff group's sender post what it can now (it runs beside the handlers)."""
-        await self.sender.settled()
+        await self.sender.sending.settled()
 
     def pitcher(
         self, user_id: int = 1001, first_name: str = "Anna", language_code: str = "nl"

@@ -3,21 +3,25 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage import repositories
+from bot.redelivery import BACKOFF
+from storage import outbox, repositories
 from tests.bot.conftest import TOKEN, BotHarness
 from tests.bot.scenario import (
     ANSWERS,
     answer_questions,
     consent,
     draft_answers,
+    pitches_of,
     prompt_of,
     visible,
 )
+from tests.support.telegram import Sent
 
 ANNA = 1001
 SORRY = "Oei, er liep iets mis aan mijn kant."
@@ -30,27 +34,102 @@ def token_free(caplog: pytest.LogCaptureFixture) -> bool:
     return not any(TOKEN in line or secret in line for line in lines)
 
 
-async def test_a_failed_reply_loses_no_answer_and_is_logged(
+async def test_a_reply_telegram_cannot_take_now_loses_nothing_and_comes_again(
     harness: BotHarness, caplog: pytest.LogCaptureFixture
 ) -> None:
+    """A 5xx: the answer is stored, nobody apologises into the outage, and where she was
+    is sent again as soon as Telegram takes it."""
     caplog.set_level(logging.DEBUG)
     anna = harness.chat()
     await consent(anna)
-    harness.request.fail_next("sendMessage", 500, "Internal Server Error")
+    harness.request.fail_next("sendMessage", 502, "Bad Gateway")
 
     replies = await anna.send(ANSWERS["nl"]["idea"])
 
-    assert SORRY in replies[-1].text, "she is told something went wrong"
-    assert "Wat je stuurde is wel veilig bewaard" in replies[-1].text, "and that it is kept"
+    assert len(replies) == 1, "the failed answer, no apology after it"
     assert await draft_answers(harness.database, ANNA) == {"idea": ANSWERS["nl"]["idea"]}
-    failures = [r for r in caplog.records if r.levelno >= logging.ERROR]
-    assert len(failures) == 1
-    assert failures[0].name == "bot.app" and "failed" in failures[0].getMessage()
-    assert failures[0].exc_info is not None
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR], "nothing crashed"
     assert token_free(caplog)
 
-    replies = await anna.send("/start")  # where was I? at the question whose reply failed
-    assert "vraag 2 van 11" in replies[-1].text
+    again = await redeliver(harness)
+
+    assert visible(again[0].text).startswith("🔄 Mijn vorige bericht is misschien niet bij je")
+    assert prompt_of("dream", "nl") in again[-1].text, "the question she never saw"
+    assert await redeliver(harness) == [], "once"
+
+
+async def redeliver(harness: BotHarness) -> list[Sent]:
+    """The redelivery's next try comes (its back-off is a job; the clock is moved there)."""
+    assert harness.app.job_queue is not None
+    jobs = [j for j in harness.app.job_queue.jobs() if j.name == "redelivery"]
+    before = len(harness.request.calls)
+    for job in jobs:
+        harness.clock.now += timedelta(seconds=BACKOFF[-1])
+        await job.run(harness.app)
+        job.schedule_removal()
+    return harness.request.shown(before)
+
+
+async def test_writing_before_the_lost_answer_comes_again_shows_where_she_was_first(
+    harness: BotHarness,
+) -> None:
+    anna = harness.chat()
+    await consent(anna)
+    harness.request.fail_next("sendMessage", 502, "Bad Gateway")
+    await anna.send(ANSWERS["nl"]["idea"])
+
+    replies = await anna.send("hallo? ben je daar nog?")
+
+    assert "heb ik daarom nog niet als antwoord genomen" in visible(replies[0].text)
+    assert prompt_of("dream", "nl") in replies[-1].text
+    assert await draft_answers(harness.database, ANNA) == {"idea": ANSWERS["nl"]["idea"]}
+    assert await redeliver(harness) == [], "shown already: not sent again"
+
+
+async def test_redelivery_backs_off_then_waits_for_her_next_message(
+    harness: BotHarness,
+) -> None:
+    anna = harness.chat()
+    await consent(anna)
+    harness.request.fail_next("sendMessage", 502, "Bad Gateway")
+    await anna.send(ANSWERS["nl"]["idea"])
+    waits = []
+    for _ in BACKOFF:  # Telegram stays down for every try
+        harness.request.fail_next("sendMessage", 502, "Bad Gateway")
+        tried = harness.request.asked("sendMessage")
+        assert await redeliver(harness) == []
+        assert harness.request.asked("sendMessage") == tried + 1, "tried once, failed"
+        waits.append(await next_try_in(harness))
+
+    assert waits[:-1] == sorted(waits[:-1]) and waits[0] < waits[-2], "each wait longer"
+    assert waits[-1] is None, "no try after the last"
+    assert await redeliver(harness) == [], "given up trying on its own"
+    replies = await anna.send("hallo?")
+    assert "Hier waren we" in visible(replies[0].text), "her next message brings it"
+
+
+async def next_try_in(harness: BotHarness) -> float | None:
+    """Seconds until the next try, as stored with the owed message."""
+    async with harness.database.sessions() as session:
+        at = await outbox.next_try(session, give_up_after=len(BACKOFF))
+    return (at - harness.clock.now).total_seconds() if at else None
+
+
+async def test_a_reference_that_did_not_reach_its_pitcher_is_sent_again(
+    harness: BotHarness,
+) -> None:
+    anna = harness.chat()
+    await consent(anna)
+    await answer_questions(anna)
+    harness.request.fail_next("sendMessage", 502, "Bad Gateway")
+    await anna.tap("📨")
+
+    again = await redeliver(harness)
+
+    shown = "\n".join(visible(m.text) for m in again)
+    reference = (await pitches_of(harness.database, ANNA))[0].reference
+    assert reference is not None and reference in shown
+    assert "Bedankt! Je pitch is ingestuurd." in shown
 
 
 async def test_when_even_the_apology_fails_the_bot_does_not_loop(

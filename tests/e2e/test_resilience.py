@@ -14,6 +14,7 @@ from storage.models import Answer, Pitch, Pitcher
 from tests.e2e.conftest import (
     ANSWERS,
     Deployment,
+    answer,
     answer_questions,
     body,
     consent,
@@ -170,3 +171,38 @@ async def test_sigkill_right_after_each_batch_is_fetched_loses_no_answer(
             assert answers == expected, "each answer once, as typed"
             assert step == "solution_form", "and each handled once: the draft moved on four times"
         assert "replaying" in own_bot.log(), "the inbox did the work, not luck"
+
+
+async def test_answers_the_bot_api_fails_to_take_still_reach_the_pitcher(
+    own_bot: Deployment,
+) -> None:
+    """502s and a 429 from the Bot API: every pitcher finishes, and the reference of every
+    stored pitch reaches its pitcher (sent again once Telegram takes it)."""
+    async with meet(own_bot) as people:
+        client = people.client
+        mila = people.pitcher("Mila", "nl")
+        question = await answer_questions(mila, await consent(mila, "nl"), "nl", stop="dream")
+
+        await client.fail_next("sendMessage", 502, description="Bad Gateway")
+        await answer(mila, question, "dream", "nl", ANSWERS["nl"])
+        again = await mila.next_message(says("nl", "resume_lost")[:40])
+        assert prompt("challenge", "nl") in body(again), "the question she never saw"
+
+        await client.fail_next("sendMessage", 429, retry_after=1)  # the rate limiter retries
+        first = await answer_questions(mila, again, "nl", start="challenge")
+        card = await review_card(mila, first, "nl")
+        await client.fail_next("sendMessage", 502, description="Bad Gateway")
+        await mila.press(card[-1], "send")
+        confirmation = await mila.next_message(says("nl", "resume_lost")[:40])
+        reference = reference_in(body(confirmation))
+        assert "Bedankt! Je pitch is ingestuurd." in body(confirmation)
+        await people.card(reference)
+
+        # who writes before the lost answer comes again sees where she was first
+        noor = people.pitcher("Noor", "nl")
+        await consent(noor, "nl")
+        await client.fail_next("sendMessage", 502, description="Bad Gateway")
+        await noor.send_text(ANSWERS["nl"]["idea"])
+        await noor.send_text("hallo? ben je daar?")
+        shown = await noor.next_message(says("nl", "resume_lost_typed")[:40])
+        assert prompt("dream", "nl") in body(shown)

@@ -9,7 +9,7 @@ from sqlalchemy import Connection, select, text
 
 from storage.database import Database
 from storage.migrate import alembic_config, migration_transaction, upgrade
-from storage.models import Answer, Event, Pitch, Pitcher
+from storage.models import Answer, Event, OutboxMessage, Pitch, Pitcher
 from storage.triage import add_note, erase_pitcher
 from tests.conftest import SERVER_URL
 from tests.storage.staff_helpers import NOW, pitcher, sent
@@ -44,7 +44,7 @@ async def test_at_head_every_table_with_a_generated_id_is_autoincrement(
     async with database.sessions() as session:
         rows = await session.execute(text("SELECT name, sql FROM sqlite_master WHERE type='table'"))
         schema = {name: sql for name, sql in rows.all()}
-    for model in (Pitcher, Pitch, Answer, Event):
+    for model in (Pitcher, Pitch, Answer, Event, OutboxMessage):
         assert "AUTOINCREMENT" in schema[model.__tablename__], model.__tablename__
 
 

@@ -1,0 +1,101 @@
+"""Answers that did not reach a person are made good: retried, then shown when they write.
+
+When Telegram is unreachable or too busy (a 5xx, a network error or timeout, RetryAfter
+beyond what the rate limiter retries), the handler does not keep the person's turn: it
+queues "where they were" in the outbox (:meth:`Conversations.owe`) and moves on. This
+sender tries it after :data:`BACKOFF` seconds, each time longer; the message is rebuilt
+from the stored state at that moment, so it is never stale. After the last try it waits
+for the person: their next message is answered with where they were first (see
+:meth:`Conversations.handle`). The outbox is in the database, so a crash during an
+outage loses none of it.
+
+A timeout after which Telegram did deliver can still show the person their question
+twice; the message says why ("my last message may not have reached you").
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from telegram import Bot
+from telegram.error import NetworkError, RetryAfter, TelegramError
+from telegram.ext import ContextTypes, JobQueue
+
+from bot.background import Background
+from bot.conversation import Conversations
+from bot.sending import send_replies
+from dialogs.catalog import Catalog
+from storage import outbox
+
+log = logging.getLogger(__name__)
+
+BACKOFF = (2, 5, 15, 30, 60, 120)
+"""Seconds before each next try; after the last one the person's next message does it."""
+
+TRANSIENT = (NetworkError, RetryAfter)
+"""Failures worth trying again: 5xx, network errors and timeouts, too many requests."""
+
+
+class Redelivery:
+    """Sends what people are owed, backing off, one message per chat."""
+
+    def __init__(self, conversations: Conversations, catalog: Catalog) -> None:
+        self.conversations = conversations
+        self.catalog = catalog
+        self.sending = Background(self.send_owed)
+        self.job_queue: JobQueue | None = None  # type: ignore[type-arg]
+
+    async def owe(self, chat_id: int, reference: str | None) -> None:
+        """The answer to this chat did not get through: make it good later."""
+        await self.conversations.owe(chat_id, reference)
+        log.warning("could not answer chat %s; where they were will be sent again", chat_id)
+        self._schedule(BACKOFF[0])
+
+    async def send_owed(self, bot: Bot) -> int:
+        """Send every owed message whose time has come; schedule the next try."""
+        database, sent = self.conversations.database, 0
+        while self.sending.woken():
+            now = self.conversations.clock()
+            async with database.sessions() as session:
+                due = await outbox.owed(session, now, give_up_after=len(BACKOFF))
+            for message in due:
+                sent += await self._send(bot, message)
+        async with database.sessions() as session:
+            upcoming = await outbox.next_try(session, give_up_after=len(BACKOFF))
+        if upcoming is not None:
+            self._schedule((upcoming - self.conversations.clock()).total_seconds())
+        return sent
+
+    async def _send(self, bot: Bot, message: outbox.Queued) -> int:
+        chat_id = message.chat_id or 0
+        response = await self.conversations.where_they_were(chat_id, message.payload)
+        if response is None or chat_id not in self.conversations.owed:
+            await self._done(message)  # gone, or they wrote meanwhile and saw it then
+            return 0
+        try:
+            await send_replies(bot, self.catalog, chat_id, response.language, response.replies)
+        except TRANSIENT as error:
+            wait = BACKOFF[min(message.attempts + 1, len(BACKOFF) - 1)]
+            at = self.conversations.clock() + timedelta(seconds=wait)
+            async with self.conversations.database.transaction() as session:
+                await outbox.retry_later(session, message.id, at)
+            log.info("chat %s still unreachable (%s); next try in %d s", chat_id, error, wait)
+            return 0
+        except TelegramError as error:  # blocked, or gone: nothing more to try
+            log.info("chat %s cannot be answered (%s); not trying again", chat_id, error)
+        await self._done(message)
+        return 1
+
+    async def _done(self, message: outbox.Queued) -> None:
+        async with self.conversations.database.transaction() as session:
+            await outbox.sent(session, message.id)
+        self.conversations.owed.discard(message.chat_id or 0)
+
+    def _schedule(self, seconds: float) -> None:
+        if self.job_queue is not None:
+            self.job_queue.run_once(self._due, when=max(0.0, seconds), name="redelivery")
+
+    async def _due(self, context: ContextTypes.DEFAULT_TYPE) -> None:
+        self.sending.wake(context.bot)
+        await self.sending.settled()
