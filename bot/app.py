@@ -61,16 +61,19 @@ def build_application(
     )
     desk = StaffDesk(conversations.database, conversations.clock)
     language = settings.default_language
+    redelivery = Redelivery(conversations, catalog)
+    notifier = TeamNotifier(
+        desk, catalog, conversations.flow, settings.staff_chat_id, language, redelivery
+    )
     team = Team(
         gate=gate or StaffGate(settings.staff_ids, settings.staff_chat_id),
         desk=desk,
-        notifier=TeamNotifier(desk, catalog, conversations.flow, settings.staff_chat_id, language),
+        notifier=notifier,
         catalog=catalog,
         flow=conversations.flow,
         default_language=language,
         staff_chat_id=settings.staff_chat_id,
     )
-    redelivery = Redelivery(conversations, catalog)
     inbox = Inbox(conversations.database, conversations.clock)
     fetching = request or HTTPXRequest(connection_pool_size=1)  # python-telegram-bot's default
     builder = builder.get_updates_request(InboxRequest(fetching, inbox))

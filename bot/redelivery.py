@@ -9,6 +9,10 @@ for the person: their next message is answered with where they were first (see
 :meth:`Conversations.handle`). The outbox is in the database, so a crash during an
 outage loses none of it.
 
+What the team tells a person (a /reply message, news of their pitch, the confirmation of
+an erasure) is kept the same way when Telegram cannot take it (:meth:`Redelivery.tell`)
+and tried on the same schedule; a team message is marked delivered once it arrives.
+
 A timeout after which Telegram did deliver can still show the person their question
 twice; the message says why ("my last message may not have reached you").
 """
@@ -26,7 +30,8 @@ from bot.background import Background
 from bot.conversation import Conversations
 from bot.sending import send_replies
 from dialogs.catalog import Catalog
-from storage import outbox
+from dialogs.replies import Reply, text
+from storage import outbox, triage
 
 log = logging.getLogger(__name__)
 
@@ -69,12 +74,18 @@ class Redelivery:
 
     async def _send(self, bot: Bot, message: outbox.Queued) -> int:
         chat_id = message.chat_id or 0
-        response = await self.conversations.where_they_were(chat_id, message.payload)
-        if response is None or chat_id not in self.conversations.owed:
-            await self._done(message)  # gone, or they wrote meanwhile and saw it then
-            return 0
+        if message.kind == "tell":
+            language = str(message.payload.get("language", ""))
+            blocks = message.payload.get("blocks", [])
+            replies: tuple[Reply, ...] = (Reply(tuple(text(k, **v) for k, v in blocks)),)
+        else:
+            response = await self.conversations.where_they_were(chat_id, message.payload)
+            if response is None or chat_id not in self.conversations.owed:
+                await self._done(message)  # gone, or they wrote meanwhile and saw it then
+                return 0
+            language, replies = response.language, response.replies
         try:
-            await send_replies(bot, self.catalog, chat_id, response.language, response.replies)
+            await send_replies(bot, self.catalog, chat_id, language, replies)
         except TRANSIENT as error:
             wait = BACKOFF[min(message.attempts + 1, len(BACKOFF) - 1)]
             at = self.conversations.clock() + timedelta(seconds=wait)
@@ -84,13 +95,34 @@ class Redelivery:
             return 0
         except TelegramError as error:  # blocked, or gone: nothing more to try
             log.info("chat %s cannot be answered (%s); not trying again", chat_id, error)
-        await self._done(message)
+            await self._done(message)
+            return 0
+        await self._done(message, delivered=True)
         return 1
 
-    async def _done(self, message: outbox.Queued) -> None:
+    async def _done(self, message: outbox.Queued, *, delivered: bool = False) -> None:
         async with self.conversations.database.transaction() as session:
             await outbox.sent(session, message.id)
-        self.conversations.owed.discard(message.chat_id or 0)
+            if delivered and message.event_id is not None:
+                await triage.mark_delivery(session, message.event_id, True)
+        if message.kind == "resume":
+            self.conversations.owed.discard(message.chat_id or 0)
+
+    async def tell(
+        self, chat_id: int, language: str, reply: Reply, event_id: int | None = None
+    ) -> None:
+        """What the team said to a person did not get through: send it again later.
+
+        Only plain replies are kept (catalogue keys and text values, no buttons); a team
+        message's event is marked delivered once it arrives."""
+        blocks = [
+            [block.key, {k: str(v) for k, v in block.values.items()}] for block in reply.blocks
+        ]
+        async with self.conversations.database.transaction() as session:
+            payload = {"language": language, "blocks": blocks}
+            await outbox.tell(session, chat_id, self.conversations.clock(), payload, event_id)
+        log.warning("could not reach chat %s for the team; it will be tried again", chat_id)
+        self._schedule(BACKOFF[0])
 
     def _schedule(self, seconds: float) -> None:
         if self.job_queue is not None:

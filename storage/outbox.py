@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import OutboxMessage
 
-Kind = Literal["card", "relay", "erased", "resume"]
+Kind = Literal["card", "relay", "erased", "resume", "tell"]
 
 
 @dataclass(frozen=True)
@@ -80,6 +80,21 @@ async def owe(session: AsyncSession, chat_id: int, now: datetime, payload: dict[
     waiting.attempts, waiting.next_attempt_at = 0, None
 
 
+async def tell(
+    session: AsyncSession,
+    chat_id: int,
+    now: datetime,
+    payload: dict[str, Any],
+    event_id: int | None = None,
+) -> None:
+    """Something the team told a person that Telegram did not take: tried again later."""
+    session.add(
+        OutboxMessage(
+            kind="tell", chat_id=chat_id, event_id=event_id, payload=payload, queued_at=now
+        )
+    )
+
+
 async def owed(session: AsyncSession, now: datetime, *, give_up_after: int) -> list[Queued]:
     """People's messages whose time has come (not given up on), oldest first."""
     query = (
@@ -103,8 +118,8 @@ async def next_try(session: AsyncSession, *, give_up_after: int) -> datetime | N
 
 
 async def owed_chats(session: AsyncSession) -> set[int]:
-    """Every chat that is owed a message, tried or given up on."""
-    query = select(OutboxMessage.chat_id).where(OutboxMessage.chat_id.is_not(None))
+    """Every chat that is owed where it was, tried or given up on."""
+    query = select(OutboxMessage.chat_id).where(OutboxMessage.kind == "resume")
     return {chat_id for chat_id in (await session.execute(query)).scalars() if chat_id}
 
 
@@ -112,7 +127,7 @@ async def take_owed(session: AsyncSession, chat_id: int) -> dict[str, Any] | Non
     """The person wrote: what they were owed leaves the outbox, to be shown now."""
     query = (
         delete(OutboxMessage)
-        .where(OutboxMessage.chat_id == chat_id)
+        .where(OutboxMessage.chat_id == chat_id, OutboxMessage.kind == "resume")
         .returning(OutboxMessage.payload)
     )
     payloads = list((await session.execute(query)).scalars())

@@ -32,8 +32,9 @@ async def change_status(team: Team, bot: Bot, pitch_id: int, status: str, actor_
             new=status_text(status),
         )
     ]
-    if await team.notifier.status_news(bot, change.pitch, status) is False:
-        blocks.append(text("staff_notify_failed", reference=reference))
+    told = await team.notifier.status_news(bot, change.pitch, status)
+    if told in ("failed", "queued"):
+        blocks.append(text(f"staff_notify_{told}", reference=reference))
     return Reply(tuple(blocks))
 
 
@@ -45,10 +46,10 @@ async def reply_to_pitcher(
     if pitch is None:
         return Reply((text("staff_not_found"),))
     event_id = await team.desk.record_reply(pitch_id, message, actor_id)
-    delivered = await team.notifier.team_message(bot, pitch, message)
-    await team.desk.mark_delivery(event_id, delivered)
-    key = "staff_reply_sent" if delivered else "staff_reply_failed"
-    return Reply((text(key, reference=pitch.reference or ""),))
+    told = await team.notifier.team_message(bot, pitch, message, event_id)
+    if told == "sent":  # queued: marked delivered when it arrives
+        await team.desk.mark_delivery(event_id, True)
+    return Reply((text(f"staff_reply_{told}", reference=pitch.reference or ""),))
 
 
 def reply_prompt(reference: str, name: str) -> Reply:
@@ -83,7 +84,7 @@ async def erase(team: Team, bot: Bot, reference: str, actor_id: int) -> Reply:
         actor_id,
     )
     told = await team.notifier.tell_erased(bot, erasure, reference)
-    key = "staff_erased" if told else "staff_erased_untold"
+    key = {"sent": "staff_erased", "queued": "staff_erased_queued"}.get(told, "staff_erased_untold")
     return Reply((text(key, reference=reference, references=_listed(erasure)),))
 
 

@@ -16,12 +16,14 @@ the messages behind it.
 from __future__ import annotations
 
 import logging
+from typing import Literal
 
 from telegram import Bot
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import ContextTypes
 
 from bot.background import Background
+from bot.redelivery import TRANSIENT, Redelivery
 from bot.sending import send_replies
 from bot.staff import cards
 from bot.staff.callbacks import Show, Write, encode
@@ -40,6 +42,7 @@ NEWS_STATUSES = ("in_conversation", "supported", "referred", "not_pursued")
 """Status changes a pitcher hears about."""
 BURST = 5
 """This many cards waiting at once is a burst: the team is told first how many come."""
+Delivery = Literal["sent", "queued", "failed"]
 MAX_ATTEMPTS = 3
 """Tries of a message Telegram refuses for itself before it is dropped."""
 
@@ -54,8 +57,10 @@ class TeamNotifier:
         flow: Flow,
         staff_chat_id: int | None,
         language: str,
+        redelivery: Redelivery,
     ) -> None:
         self.desk = desk
+        self.redelivery = redelivery
         self.catalog = catalog
         self.flow = flow
         self.staff_chat_id = staff_chat_id
@@ -165,28 +170,45 @@ class TeamNotifier:
             return None
         return _relayed(file.pitch, said), f"a message about {reference}"
 
-    async def tell_pitcher(self, bot: Bot, pitch: Pitch, reply: Reply) -> bool:
-        """Send to the pitcher's private chat in their language; False if undeliverable."""
+    async def tell_pitcher(
+        self, bot: Bot, pitch: Pitch, reply: Reply, event_id: int | None = None
+    ) -> Delivery:
+        """Send to the pitcher's private chat in their language."""
         pitcher = pitch.pitcher
-        return await self._tell(bot, pitcher.chat_id, pitcher.language, reply, pitch.reference)
+        return await self._tell(
+            bot, pitcher.chat_id, pitcher.language, reply, pitch.reference, event_id
+        )
 
-    async def tell_erased(self, bot: Bot, erasure: Erasure, reference: str) -> bool:
-        """Confirm an erasure to the person it was for; False if undeliverable."""
+    async def tell_erased(self, bot: Bot, erasure: Erasure, reference: str) -> Delivery:
+        """Confirm an erasure to the person it was for."""
         reply = Reply((text("erased"),))
         return await self._tell(bot, erasure.chat_id, erasure.language, reply, reference)
 
     async def _tell(
-        self, bot: Bot, chat_id: int, language: str, reply: Reply, reference: str | None
-    ) -> bool:
+        self,
+        bot: Bot,
+        chat_id: int,
+        language: str,
+        reply: Reply,
+        reference: str | None,
+        event_id: int | None = None,
+    ) -> Delivery:
+        """``sent``; ``queued`` when Telegram could not take it now (it is tried again, see
+        :mod:`bot.redelivery`); ``failed`` when it never will (blocked, chat gone)."""
         language = language if language in LANGUAGES else self.language
         try:
             await send_replies(bot, self.catalog, chat_id, language, [reply])
+        except TRANSIENT:
+            await self.redelivery.tell(chat_id, language, reply, event_id)
+            return "queued"
         except TelegramError as error:
             log.info("could not reach the pitcher of %s: %s", reference, error)
-            return False
-        return True
+            return "failed"
+        return "sent"
 
-    async def team_message(self, bot: Bot, pitch: Pitch, message: str) -> bool:
+    async def team_message(
+        self, bot: Bot, pitch: Pitch, message: str, event_id: int | None = None
+    ) -> Delivery:
         reply = Reply(
             (
                 text("team_message", mark=REPLY_MARK, reference=pitch.reference or ""),
@@ -194,9 +216,9 @@ class TeamNotifier:
                 text("team_message_footer"),
             )
         )
-        return await self.tell_pitcher(bot, pitch, reply)
+        return await self.tell_pitcher(bot, pitch, reply, event_id)
 
-    async def status_news(self, bot: Bot, pitch: Pitch, status: str) -> bool | None:
+    async def status_news(self, bot: Bot, pitch: Pitch, status: str) -> Delivery | None:
         """Tell the pitcher about a status they care about; None when there is nothing to say."""
         if status not in NEWS_STATUSES:
             return None

@@ -237,6 +237,43 @@ async def test_a_pitcher_who_blocked_the_bot_cannot_be_reached_and_staff_are_tol
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR], "nothing crashed"
 
 
+async def test_a_team_message_telegram_cannot_take_now_arrives_later_and_staff_know(
+    team: TeamHarness,
+) -> None:
+    """A 502: staff read that it is on its way, and it arrives once Telegram takes it."""
+    reference, _ = await send_pitch(team.pitcher())
+    team.request.fail_chat(ANNA, 502, "Bad Gateway", times=2)  # the message, then the news
+    olga = team.olga()
+
+    replies = await olga.send(f"/reply {reference} Dag Anna, mogen we je bellen?")
+    news = await olga.send(f"/status {reference} in_conversation")
+
+    assert texts(only(replies, OLGA)) == [
+        f"⏳ Telegram nam je bericht voor {reference} nu niet aan: het wordt opnieuw "
+        "verstuurd tot het lukt. Het staat al in de geschiedenis."
+    ]
+    assert "krijgt het bericht zodra het lukt" in texts(only(news, OLGA))[0]
+    to_anna = len(team.request.calls)
+
+    await run_redelivery(team)
+
+    arrived = texts(team.request.messages_to(ANNA, to_anna))
+    assert len(arrived) == 2 and "Dag Anna, mogen we je bellen?" in arrived[0]
+    assert (await events_of(team.database, reference))[-2][2] == {
+        "text": "Dag Anna, mogen we je bellen?",
+        "delivered": True,
+    }, "marked delivered once it arrived"
+
+
+async def run_redelivery(team: TeamHarness) -> None:
+    """The redelivery's scheduled try comes (the clock is moved past its back-off)."""
+    assert team.app.job_queue is not None
+    for job in [j for j in team.app.job_queue.jobs() if j.name == "redelivery"]:
+        team.clock.now += timedelta(minutes=5)
+        await job.run(team.app)
+        job.schedule_removal()
+
+
 async def test_a_status_button_tells_staff_when_the_pitcher_could_not_be_told(
     team: TeamHarness,
 ) -> None:
