@@ -16,6 +16,7 @@ the messages behind it.
 from __future__ import annotations
 
 import logging
+from datetime import datetime, timedelta
 from typing import Literal
 
 from telegram import Bot
@@ -42,6 +43,8 @@ NEWS_STATUSES = ("in_conversation", "supported", "referred", "not_pursued")
 """Status changes a pitcher hears about."""
 BURST = 5
 """This many cards waiting at once is a burst: the team is told first how many come."""
+BURST_QUIET = timedelta(minutes=5)
+"""At most one burst line in this time: a burst still arriving is not announced twice."""
 Delivery = Literal["sent", "queued", "failed"]
 MAX_ATTEMPTS = 3
 """Tries of a message Telegram refuses for itself before it is dropped."""
@@ -69,6 +72,7 @@ class TeamNotifier:
         self.sending = Background(self.send_queued)
         self._announced = 0
         """The newest card announced in a burst line (an outbox id)."""
+        self._announced_at: datetime | None = None
 
     async def retry_job(self, context: ContextTypes.DEFAULT_TYPE) -> None:
         self.sending.wake(context.bot)
@@ -95,8 +99,11 @@ class TeamNotifier:
     async def _announce_burst(self, bot: Bot, next_id: int) -> None:
         """Many cards waiting that were not announced yet: say how many come first.
 
-        Not while an announced burst is still being posted: its line is still true."""
-        if next_id <= self._announced:
+        Not while an announced burst is still being posted (its line is still true), nor
+        within :data:`BURST_QUIET` of the last line: a burst still arriving is one burst."""
+        now = self.desk.now()
+        recently = self._announced_at is not None and now - self._announced_at < BURST_QUIET
+        if next_id <= self._announced or recently:
             return
         waiting, newest = await self.desk.queued_cards(after=self._announced)
         if waiting < BURST or self.staff_chat_id is None:
@@ -107,7 +114,7 @@ class TeamNotifier:
         except TelegramError as error:  # the cards' own failure is what gets reported
             log.info("staff chat did not take the burst notice: %s", error)
             return
-        self._announced = newest
+        self._announced, self._announced_at = newest, now
 
     async def _post(self, bot: Bot, message: Queued) -> int | None:
         """1 when posted, 0 when skipped or dropped, None when the group is unreachable."""

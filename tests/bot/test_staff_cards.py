@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from telegram.ext import AIORateLimiter
 
-from bot.staff.notify import BURST, MAX_ATTEMPTS, RETRY_SECONDS
+from bot.staff.notify import BURST, BURST_QUIET, MAX_ATTEMPTS, RETRY_SECONDS
 from storage.database import Database
 from tests.bot.conftest import (
     STAFF_CHAT,
@@ -323,3 +323,22 @@ async def test_a_message_telegram_refuses_for_itself_is_dropped_and_blocks_nothi
     caplog.clear()  # the error above is the point of this test, not a crash
     await job.run(team.app)
     assert len(cards(team, second)) == 1, "and nothing is sent twice"
+
+
+async def test_a_burst_still_arriving_gets_one_line_and_a_later_burst_its_own(
+    team: TeamHarness,
+) -> None:
+    async def burst(first_user: int) -> list[str]:
+        team.request.fail_chat(STAFF_CHAT, 403, KICKED, times=1000)
+        for n in range(BURST):
+            await send_pitch(team.pitcher(first_user + n, f"Pitcher {n}"))
+        team.request.heal_chat(STAFF_CHAT)
+        before = len(team.request.calls)
+        await retry_job(team).run(team.app)
+        return [visible(m.text) for m in team.group_messages(before) if "onderweg" in m.text]
+
+    assert len(await burst(2000)) == 1
+    team.clock.now += timedelta(minutes=2)
+    assert await burst(3000) == [], "more of the same burst: no second line"
+    team.clock.now += BURST_QUIET
+    assert len(await burst(4000)) == 1, "a later burst is announced again"
