@@ -7,11 +7,14 @@ challenge names a group of people. Choices are made by pressing the buttons show
 from __future__ import annotations
 
 import html
+from datetime import timedelta
 from html.parser import HTMLParser
 from typing import Any
 
 from sqlalchemy import select
+from telegram.ext import Application
 
+from bot.redelivery import BACKOFF
 from dialogs.flow import Flow, Kind, load_flow
 from storage.database import Database
 from storage.models import Base, Pitch, Pitcher
@@ -213,3 +216,13 @@ def visible(markup: str) -> str:
 def telegram_length(markup: str) -> int:
     """Telegram counts message length in UTF-16 code units of the visible text."""
     return len(visible(markup).encode("utf-16-le")) // 2
+
+
+async def redeliver(app: Application, clock: Any) -> None:  # type: ignore[type-arg]
+    """The redelivery's scheduled tries come: the clock is moved past their back-off
+    (``clock`` is the test's FrozenClock) and each scheduled job runs once."""
+    assert app.job_queue is not None
+    for job in [j for j in app.job_queue.jobs() if j.name == "redelivery"]:
+        clock.now += timedelta(seconds=BACKOFF[-1])
+        await job.run(app)
+        job.schedule_removal()

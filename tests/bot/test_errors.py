@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
 
 import pytest
 from sqlalchemy import text
@@ -11,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.redelivery import BACKOFF
 from storage import outbox, repositories
+from tests.bot import scenario
 from tests.bot.conftest import TOKEN, BotHarness
 from tests.bot.scenario import (
     ANSWERS,
@@ -59,14 +59,9 @@ async def test_a_reply_telegram_cannot_take_now_loses_nothing_and_comes_again(
 
 
 async def redeliver(harness: BotHarness) -> list[Sent]:
-    """The redelivery's next try comes (its back-off is a job; the clock is moved there)."""
-    assert harness.app.job_queue is not None
-    jobs = [j for j in harness.app.job_queue.jobs() if j.name == "redelivery"]
+    """The redelivery's next try comes; what it showed."""
     before = len(harness.request.calls)
-    for job in jobs:
-        harness.clock.now += timedelta(seconds=BACKOFF[-1])
-        await job.run(harness.app)
-        job.schedule_removal()
+    await scenario.redeliver(harness.app, harness.clock)
     return harness.request.shown(before)
 
 

@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 
 from tests.bot.conftest import OLGA, PIETER, STAFF_CHAT, TeamHarness
-from tests.bot.scenario import ANSWERS, draft_answers, prompt_of, snapshot, visible
+from tests.bot.scenario import ANSWERS, draft_answers, prompt_of, redeliver, snapshot, visible
 from tests.bot.staff_scenario import (
     FULL,
     cards,
@@ -255,7 +255,7 @@ async def test_a_team_message_telegram_cannot_take_now_arrives_later_and_staff_k
     assert "krijgt het bericht zodra het lukt" in texts(only(news, OLGA))[0]
     to_anna = len(team.request.calls)
 
-    await run_redelivery(team)
+    await redeliver(team.app, team.clock)
 
     arrived = texts(team.request.messages_to(ANNA, to_anna))
     assert len(arrived) == 2 and "Dag Anna, mogen we je bellen?" in arrived[0]
@@ -263,15 +263,6 @@ async def test_a_team_message_telegram_cannot_take_now_arrives_later_and_staff_k
         "text": "Dag Anna, mogen we je bellen?",
         "delivered": True,
     }, "marked delivered once it arrived"
-
-
-async def run_redelivery(team: TeamHarness) -> None:
-    """The redelivery's scheduled try comes (the clock is moved past its back-off)."""
-    assert team.app.job_queue is not None
-    for job in [j for j in team.app.job_queue.jobs() if j.name == "redelivery"]:
-        team.clock.now += timedelta(minutes=5)
-        await job.run(team.app)
-        job.schedule_removal()
 
 
 async def test_a_status_button_tells_staff_when_the_pitcher_could_not_be_told(
