@@ -194,7 +194,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = Settings()
     except ValidationError as error:
-        print(f"pitchbot: invalid setting: {error}", file=sys.stderr)
+        for problem in Settings.problems(error):
+            print(f"pitchbot: {problem}", file=sys.stderr)
         return EXIT_USAGE
     token = settings.telegram_bot_token
     chatting = args.command == "chat" or (args.command is None and token is None)

@@ -5,10 +5,29 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from storage.database import DEFAULT_URL as DEFAULT_DATABASE_URL
+from storage.database import is_database_url
+
 DEFAULT_API_URL = "https://api.telegram.org"
+
+EXPECTED = {
+    "telegram_bot_token": "the token @BotFather gave you (123456:ABC…)",
+    "database_url": "a database URL such as sqlite+aiosqlite:///pitchbot.db or "
+    "postgresql+asyncpg://user:password@host:5432/pitchbot",
+    "telegram_api_url": "the Bot API's address, such as https://api.telegram.org",
+    "default_language": "one of nl, en, fr",
+    "flow_file": "the path of a flow file (.toml)",
+    "staff_ids": "comma-separated Telegram user ids",
+    "staff_chat_id": "the staff group's chat id, a whole number (a group's is negative)",
+    "card_retry_seconds": "a number of seconds above 0",
+}
+"""What each setting takes, said to whoever set it wrong."""
+
+SECRET = frozenset({"telegram_bot_token"})
+"""Settings whose value is never repeated back."""
 
 
 class Settings(BaseSettings):
@@ -21,7 +40,7 @@ class Settings(BaseSettings):
     telegram_bot_token: SecretStr | None = Field(
         default=None, validation_alias=AliasChoices("TELEGRAM_BOT_TOKEN")
     )
-    database_url: str = "sqlite+aiosqlite:///pitchbot.db"
+    database_url: str = DEFAULT_DATABASE_URL
     telegram_api_url: str = DEFAULT_API_URL
     default_language: Literal["nl", "en", "fr"] = "nl"
     flow_file: Path | None = None
@@ -55,10 +74,32 @@ class Settings(BaseSettings):
     def _blank_chat_is_none(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
 
+    @field_validator("database_url", mode="before")
+    @classmethod
+    def _readable_url(cls, value: object) -> object:
+        if isinstance(value, str) and not value.strip():
+            return DEFAULT_DATABASE_URL
+        if isinstance(value, str) and not is_database_url(value):
+            raise ValueError("not a database URL")
+        return value
+
     @field_validator("telegram_api_url")
     @classmethod
     def _strip_slash(cls, value: str) -> str:
         return value.rstrip("/")
+
+    @staticmethod
+    def problems(error: ValidationError) -> list[str]:
+        """One line per wrong setting, naming its environment variable and what it takes:
+        ``PITCHBOT_STAFF_IDS: expected comma-separated Telegram user ids, got "abc"``."""
+        lines = []
+        for problem in error.errors():
+            field = str(problem["loc"][0]) if problem["loc"] else ""
+            name = field.upper() if field in SECRET else f"PITCHBOT_{field.upper()}"
+            expected = EXPECTED.get(field, problem["msg"])
+            got = "" if field in SECRET else f", got {str(problem.get('input'))!r}"
+            lines.append(f"{name}: expected {expected}{got}")
+        return lines
 
     @property
     def api_base_url(self) -> str:

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, event, make_url
+from sqlalchemy.exc import ArgumentError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -24,6 +25,9 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 from sqlalchemy.pool import StaticPool
+
+DEFAULT_URL = "sqlite+aiosqlite:///pitchbot.db"
+"""The embedded default: a SQLite file in the working folder."""
 
 SQLITE_PRAGMAS = (
     "PRAGMA journal_mode=WAL",
@@ -58,6 +62,15 @@ class Database:
     async def dispose(self) -> None:
         """Close every pooled connection (and, on SQLite, its worker thread)."""
         await self.engine.dispose()
+
+
+def is_database_url(url: str) -> bool:
+    """Whether SQLAlchemy can read ``url`` (checked at start-up, before any connection)."""
+    try:
+        make_url(url)
+    except ArgumentError:
+        return False
+    return True
 
 
 def is_sqlite(url: str) -> bool:

@@ -16,11 +16,9 @@ from alembic import context
 from alembic.autogenerate.api import AutogenContext
 from sqlalchemy import Connection
 
-from storage.database import create_database, is_sqlite
+from storage.database import DEFAULT_URL, create_database, is_sqlite
 from storage.migrate import migration_transaction
 from storage.models import Base, FittedString, UTCDateTime, in_schema
-
-DEFAULT_URL = "sqlite+aiosqlite:///pitchbot.db"
 
 config = context.config
 target_metadata = Base.metadata

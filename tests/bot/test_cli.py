@@ -19,6 +19,9 @@ ENV_NAMES = (
     "PITCHBOT_FLOW_FILE",
     "PITCHBOT_TELEGRAM_API_URL",
     "PITCHBOT_DEFAULT_LANGUAGE",
+    "PITCHBOT_STAFF_IDS",
+    "PITCHBOT_STAFF_CHAT_ID",
+    "PITCHBOT_CARD_RETRY_SECONDS",
 )
 
 
@@ -40,6 +43,54 @@ def test_run_without_a_token_says_which_variable_and_how_to_get_one(
     assert "TELEGRAM_BOT_TOKEN" in err
     assert "BotFather" in err
     assert "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "said"),
+    [
+        (
+            "PITCHBOT_STAFF_IDS",
+            "abc",
+            "PITCHBOT_STAFF_IDS: expected comma-separated Telegram user ids, got 'abc'",
+        ),
+        (
+            "PITCHBOT_STAFF_CHAT_ID",
+            "staff",
+            "PITCHBOT_STAFF_CHAT_ID: expected the staff group's chat id, a whole number "
+            "(a group's is negative), got 'staff'",
+        ),
+        (
+            "PITCHBOT_DEFAULT_LANGUAGE",
+            "de",
+            "PITCHBOT_DEFAULT_LANGUAGE: expected one of nl, en, fr, got 'de'",
+        ),
+        (
+            "PITCHBOT_DATABASE_URL",
+            "pitchbot.db",
+            "PITCHBOT_DATABASE_URL: expected a database URL such as "
+            "sqlite+aiosqlite:///pitchbot.db or postgresql+asyncpg://user:password@host:5432/"
+            "pitchbot, got 'pitchbot.db'",
+        ),
+        (
+            "PITCHBOT_CARD_RETRY_SECONDS",
+            "-1",
+            "PITCHBOT_CARD_RETRY_SECONDS: expected a number of seconds above 0, got '-1'",
+        ),
+    ],
+)
+def test_a_wrong_setting_is_named_with_what_it_takes(
+    clean_env: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    variable: str,
+    value: str,
+    said: str,
+) -> None:
+    monkeypatch.setenv(variable, value)
+
+    assert main(["export"]) == 2
+
+    assert capsys.readouterr().err.splitlines() == [f"pitchbot: {said}"]
 
 
 def test_a_broken_flow_file_stops_start_up_naming_file_question_and_field(
