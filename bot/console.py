@@ -97,7 +97,7 @@ async def run_console(
             response = await conversations.handle(person, event_of_line(line, buttons))
             language = response.language
             shown = show(catalog, response, write)
-            if response.replies:  # numbers always mean the buttons last shown
+            if shown:  # numbers mean the buttons last shown, also after a reply without any
                 buttons = shown
     finally:
         write(catalog.render_plain(language, text("console_bye")))

@@ -86,3 +86,15 @@ async def test_a_restarted_terminal_offers_to_continue_where_it_stopped(
     assert "Welkom terug" in screen
     assert "vraag 2 van 11" in screen
     assert "Vraag 2 van 11" in screen.split("Welkom terug")[1]
+
+
+async def test_a_number_after_a_reply_without_buttons_still_presses_the_buttons_shown(
+    database: Database,
+) -> None:
+    """/privacy shows no buttons: "1" afterwards is the consent button still on screen,
+    not text."""
+    screen = await chat(database, ["/privacy", "1"])
+
+    assert "Vraag 1 van 11" in screen, "the consent button was pressed"
+    async with database.sessions() as session:
+        assert await repo.get_pitcher(session, CONSOLE_PERSON.user_id) is not None
