@@ -25,7 +25,7 @@ from bot.staff.team import Team
 from bot.updates import person_of
 from dialogs.catalog import Catalog
 from dialogs.engine import KNOWN_COMMANDS
-from dialogs.flow import LANGUAGES
+from dialogs.languages import LANGUAGES
 from dialogs.replies import text
 
 log = logging.getLogger(__name__)

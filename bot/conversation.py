@@ -17,7 +17,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.drafts import draft_of, my_pitches, save_draft
 from dialogs.engine import CONSENT_VERSION, Engine
 from dialogs.events import Event, Said
-from dialogs.flow import LANGUAGES, Flow
+from dialogs.flow import Flow
+from dialogs.languages import known, resolve
 from dialogs.replies import Effect, Outcome, Reply, Text, text
 from dialogs.resume import lost_answer, owed_reference
 from dialogs.state import State
@@ -80,8 +81,7 @@ class Conversations:
 
     def language_for(self, person: Person) -> str:
         """A first language from Telegram's language_code, else the configured default."""
-        code = (person.language_code or "")[:2].lower()
-        return code if code in LANGUAGES else self.default_language
+        return resolve(person.language_code, self.default_language)
 
     async def handle(self, person: Person, event: Event, update_id: int | None = None) -> Response:
         async with self.database.transaction() as session:
@@ -173,7 +173,7 @@ class Conversations:
     def _state(self, pitcher: Pitcher | None, row: Pitch | None, person: Person) -> State:
         if pitcher is None:
             return State(language=self.language_for(person))
-        language = pitcher.language if pitcher.language in LANGUAGES else self.default_language
+        language = pitcher.language if known(pitcher.language) else self.default_language
         return State(
             language=language,
             consented=True,

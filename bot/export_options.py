@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from dialogs.flow import LANGUAGES
+from dialogs.languages import LANGUAGES
 from storage.export import ExportFilter
 from storage.staff import SUBMITTED_STATUSES
 

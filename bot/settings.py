@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from dialogs.languages import DEFAULT as DEFAULT_LANGUAGE
+from dialogs.languages import LANGUAGES, known
 from storage.database import DEFAULT_URL as DEFAULT_DATABASE_URL
 from storage.database import is_database_url
 
@@ -18,7 +20,7 @@ EXPECTED = {
     "database_url": "a database URL such as sqlite+aiosqlite:///pitchbot.db or "
     "postgresql+asyncpg://user:password@host:5432/pitchbot",
     "telegram_api_url": "the Bot API's address, such as https://api.telegram.org",
-    "default_language": "one of nl, en, fr",
+    "default_language": f"one of {', '.join(LANGUAGES)}",
     "flow_file": "the path of a flow file (.toml)",
     "staff_ids": "comma-separated Telegram user ids",
     "staff_chat_id": "the staff group's chat id, a whole number (a group's is negative)",
@@ -42,7 +44,7 @@ class Settings(BaseSettings):
     )
     database_url: str = DEFAULT_DATABASE_URL
     telegram_api_url: str = DEFAULT_API_URL
-    default_language: Literal["nl", "en", "fr"] = "nl"
+    default_language: str = DEFAULT_LANGUAGE
     flow_file: Path | None = None
     staff_ids: Annotated[frozenset[int], NoDecode] = frozenset()
     """Telegram user ids that are always staff (comma-separated in the environment)."""
@@ -81,6 +83,13 @@ class Settings(BaseSettings):
             return DEFAULT_DATABASE_URL
         if isinstance(value, str) and not is_database_url(value):
             raise ValueError("not a database URL")
+        return value
+
+    @field_validator("default_language")
+    @classmethod
+    def _spoken(cls, value: str) -> str:
+        if not known(value):
+            raise ValueError(f"not one of {', '.join(LANGUAGES)}")
         return value
 
     @field_validator("telegram_api_url")

@@ -8,7 +8,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from dialogs.flow import LANGUAGES, Kind, Question
+from dialogs.flow import Kind, Question
+from dialogs.languages import LANGUAGES
 from dialogs.replies import Text, text
 
 _EMAIL = re.compile(r"^[^@\s<>()\[\],;:\"]+@[^@\s<>()\[\],;:\"]+\.[^@\s<>()\[\],;:\"]{2,}$")

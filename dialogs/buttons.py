@@ -10,7 +10,8 @@ from dataclasses import replace
 
 from dialogs import prompts
 from dialogs.answers import chosen, join_choices
-from dialogs.flow import LANGUAGES, Flow, Kind, Question
+from dialogs.flow import Flow, Kind, Question
+from dialogs.languages import LANGUAGES
 from dialogs.progress import Progress
 from dialogs.replies import Effect, Outcome, Reply, text
 from dialogs.state import Answer, Draft, Phase, State

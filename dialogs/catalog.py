@@ -12,7 +12,7 @@ import tomllib
 from collections.abc import Callable, Mapping
 from importlib import resources
 
-from dialogs.flow import LANGUAGES
+from dialogs.languages import LANGUAGES
 from dialogs.replies import Text
 
 _TAG = re.compile(r"</?(?:b|i|u|s|code)>")

@@ -19,7 +19,8 @@ from dialogs.answers import (
 )
 from dialogs.buttons import press
 from dialogs.events import Command, Edited, Event, Pressed, Said, Shared
-from dialogs.flow import LANGUAGES, Flow, Question
+from dialogs.flow import Flow, Question
+from dialogs.languages import LANGUAGES
 from dialogs.progress import Progress
 from dialogs.replies import Effect, Outcome, Reply, text
 from dialogs.state import Answer, Draft, Phase, State

@@ -22,8 +22,7 @@ from pydantic import (
     model_validator,
 )
 
-LANGUAGES: tuple[str, ...] = ("nl", "en", "fr")
-"""Languages every flow and catalogue must speak; Dutch first."""
+from dialogs.languages import LANGUAGES
 
 MAX_ANSWER_LENGTH = 2000
 """Upper bound for any question's max_length, so one review block fits a Telegram message."""
@@ -60,16 +59,37 @@ class Texts(_Strict):
     """An answer naming none of these (case-insensitive substrings) gets the nudge."""
 
 
+Label = Annotated[str, Field(min_length=1, max_length=40)]
+
+
 class Option(_Strict):
-    """One button of a choice question; labels per language."""
+    """One button of a choice question; a label per language.
+
+    The file keeps one line per language (``nl = "…"``, ``en = "…"``); they are gathered
+    into ``labels`` here, so a new language needs no new field.
+    """
 
     key: Key
-    nl: str = Field(min_length=1, max_length=40)
-    en: str = Field(min_length=1, max_length=40)
-    fr: str = Field(min_length=1, max_length=40)
+    labels: dict[str, Label]
+
+    @model_validator(mode="before")
+    @classmethod
+    def _gather_labels(cls, data: Any) -> Any:
+        if not isinstance(data, dict) or "labels" in data:
+            return data
+        labels = {k: v for k, v in data.items() if k in LANGUAGES}
+        others = {k: v for k, v in data.items() if k not in LANGUAGES}
+        return {**others, "labels": labels}
+
+    @model_validator(mode="after")
+    def _every_language(self) -> Self:
+        missing = [language for language in LANGUAGES if language not in self.labels]
+        if missing:
+            raise ValueError(f"option {self.key!r} has no label in {', '.join(missing)}")
+        return self
 
     def label(self, language: str) -> str:
-        return str(getattr(self, language))
+        return self.labels[language]
 
 
 class Question(_Strict):

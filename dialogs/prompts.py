@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dialogs.answers import chosen, display
 from dialogs.flow import Flow, Kind, Question
+from dialogs.languages import LANGUAGES
 from dialogs.replies import Button, Reply, Text, text
 from dialogs.state import Draft, Phase
 
@@ -123,16 +124,8 @@ def forget_confirm_reply() -> Reply:
 
 
 def language_reply() -> Reply:
-    return Reply(
-        (text("language_pick"),),
-        (
-            (
-                Button(text("language_nl"), "lang:nl"),
-                Button(text("language_en"), "lang:en"),
-                Button(text("language_fr"), "lang:fr"),
-            ),
-        ),
-    )
+    row = tuple(Button(text(f"language_{code}"), f"lang:{code}") for code in LANGUAGES)
+    return Reply((text("language_pick"),), (row,))
 
 
 def consent_reply(language: str, lead: tuple[Text, ...] = ()) -> Reply:

@@ -31,7 +31,8 @@ from bot.staff.callbacks import Show, Write, encode
 from bot.staff.desk import Erasure, StaffDesk
 from bot.threads import REPLY_MARK
 from dialogs.catalog import Catalog
-from dialogs.flow import LANGUAGES, Flow
+from dialogs.flow import Flow
+from dialogs.languages import known
 from dialogs.replies import Button, Reply, text
 from storage.models import Pitch
 from storage.outbox import Queued
@@ -202,7 +203,7 @@ class TeamNotifier:
     ) -> Delivery:
         """``sent``; ``queued`` when Telegram could not take it now (it is tried again, see
         :mod:`bot.redelivery`); ``failed`` when it never will (blocked, chat gone)."""
-        language = language if language in LANGUAGES else self.language
+        language = language if known(language) else self.language
         try:
             await send_replies(bot, self.catalog, chat_id, language, [reply])
         except TRANSIENT:

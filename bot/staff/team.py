@@ -14,7 +14,8 @@ from bot.staff.desk import StaffDesk
 from bot.staff.notify import TeamNotifier
 from bot.updates import person_of
 from dialogs.catalog import Catalog
-from dialogs.flow import LANGUAGES, Flow
+from dialogs.flow import Flow
+from dialogs.languages import resolve
 from dialogs.replies import Reply, Text, text
 
 
@@ -34,8 +35,7 @@ class Team:
         """The group reads the default language; a private chat the member's own."""
         if chat.type != Chat.PRIVATE:
             return self.default_language
-        code = (user.language_code or "")[:2].lower()
-        return code if code in LANGUAGES else self.default_language
+        return resolve(user.language_code, self.default_language)
 
     def in_team_place(self, chat: Chat) -> bool:
         return chat.type == Chat.PRIVATE or chat.id == self.staff_chat_id

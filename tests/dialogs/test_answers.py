@@ -81,7 +81,7 @@ def test_emoji_right_to_left_and_html_are_stored_verbatim(typed: str) -> None:
 def test_a_choice_tapped_on_its_button_is_stored_by_key_and_moves_on() -> None:
     chat = Chat.consented().answer_until("novelty")
     labels = [b.label for b in chat.buttons() if b.data.startswith("opt:")]
-    assert labels == [text("option", label=o.nl) for o in _q("novelty").options]
+    assert labels == [text("option", label=o.label("nl")) for o in _q("novelty").options]
     chat.press("opt:novelty:2")
     assert chat.answers["novelty"] == "scaling"
     assert chat.step == "novelty_detail"

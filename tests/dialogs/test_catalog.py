@@ -14,7 +14,7 @@ from bot.staff.notify import NEWS_STATUSES
 from dialogs.catalog import Catalog, CatalogError
 from dialogs.engine import KNOWN_COMMANDS
 from dialogs.events import MEDIA_KINDS
-from dialogs.flow import LANGUAGES
+from dialogs.languages import LANGUAGES
 from dialogs.replies import text
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -7,7 +7,7 @@ from dataclasses import replace
 import pytest
 
 from dialogs.engine import KNOWN_COMMANDS
-from dialogs.flow import LANGUAGES
+from dialogs.languages import LANGUAGES
 from dialogs.replies import Effect
 from dialogs.state import Draft, Phase, State
 from tests.dialogs.chat import FLOW, GOOD_ANSWERS, SECTIONS, Chat, asking, reviewing

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from dialogs.events import MEDIA_KINDS
-from dialogs.flow import LANGUAGES
+from dialogs.languages import LANGUAGES
 from dialogs.replies import text
 from dialogs.state import Answer, Phase, State
 from tests.dialogs.chat import FLOW, GOOD_ANSWERS, KEYS, Chat, asking, reviewing, stored_answers

@@ -19,7 +19,8 @@ from dialogs.answers import Accepted, check_typed, display
 from dialogs.catalog import Catalog
 from dialogs.engine import KNOWN_COMMANDS
 from dialogs.events import MEDIA_KINDS, Command, Edited, Event, Pressed, Said, Shared
-from dialogs.flow import LANGUAGES, Kind, Question
+from dialogs.flow import Kind, Question
+from dialogs.languages import LANGUAGES
 from dialogs.replies import Effect, Outcome, Text
 from dialogs.state import Answer, Draft, Phase, State
 from tests.dialogs.chat import ENGINE, FLOW, GOOD_ANSWERS, KEYS

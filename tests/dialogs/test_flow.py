@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from dialogs.flow import LANGUAGES, MAX_ANSWER_LENGTH, Flow, FlowError, Kind, load_flow
+from dialogs.flow import MAX_ANSWER_LENGTH, Flow, FlowError, Kind, load_flow
+from dialogs.languages import LANGUAGES
 
 PITCH_KEYS = [
     "idea",
@@ -231,6 +232,25 @@ def test_a_choice_with_a_single_option_is_refused(tmp_path: Path) -> None:
     assert str(path) in message
     assert "'stage'" in message
     assert "at least two options" in message
+
+
+@pytest.mark.parametrize(
+    ("lines", "said"),
+    [
+        ('nl = "Ja"\nen = "Yes"', "has no label in fr"),
+        ('nl = "Ja"\nen = "Yes"\nfr = "Oui"\nde = "Ja"', "de"),
+    ],
+    ids=["missing", "unknown"],
+)
+def test_an_option_needs_a_label_in_every_language_and_no_other(
+    tmp_path: Path, lines: str, said: str
+) -> None:
+    option = f'\n[[questions.options]]\nkey = "maybe"\n{lines}\n'
+    path = _write(tmp_path, _question("stage", 'kind = "choice"\n' + _TWO_OPTIONS + option))
+
+    message = _error_for(path)
+
+    assert "'stage'" in message and said in message
 
 
 def test_a_file_that_is_not_toml_says_so(tmp_path: Path) -> None:
