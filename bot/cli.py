@@ -23,7 +23,7 @@ from bot.logs import setup_logging
 from bot.settings import Settings
 from dialogs.catalog import Catalog
 from dialogs.flow import Flow, FlowError, load_flow
-from storage.database import create_database
+from storage.database import create_database, is_sqlite
 from storage.migrate import pending, upgrade
 
 EXIT_USAGE = 2
@@ -65,7 +65,7 @@ async def prepare_database(settings: Settings, *, migrate: bool) -> None:
     """
     database = create_database(settings.database_url)
     try:
-        if migrate or settings.uses_sqlite:
+        if migrate or is_sqlite(settings.database_url):
             await upgrade(database)
         elif await pending(database):
             raise StartupError(

@@ -28,6 +28,9 @@ EXPECTED = {
 }
 """What each setting takes, said to whoever set it wrong."""
 
+RETRY_SECONDS = 60.0
+"""How often, by default, the staff group's outbox is tried again while it is unreachable."""
+
 SECRET = frozenset({"telegram_bot_token"})
 """Settings whose value is never repeated back."""
 
@@ -50,7 +53,7 @@ class Settings(BaseSettings):
     """Telegram user ids that are always staff (comma-separated in the environment)."""
     staff_chat_id: int | None = None
     """The staff group: new pitches arrive there, and its members are staff too."""
-    card_retry_seconds: float = Field(default=60.0, gt=0)
+    card_retry_seconds: float = Field(default=RETRY_SECONDS, gt=0)
     """How often cards and pitchers' messages the staff group did not take are retried."""
 
     @field_validator("telegram_bot_token", mode="before")
@@ -118,7 +121,3 @@ class Settings(BaseSettings):
     @property
     def file_base_url(self) -> str:
         return f"{self.telegram_api_url}/file/bot"
-
-    @property
-    def uses_sqlite(self) -> bool:
-        return self.database_url.startswith("sqlite")

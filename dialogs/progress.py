@@ -71,9 +71,6 @@ class Progress:
             return self.stay(state, (text("skip_required"),))
         return self.advance(state, draft)
 
-    def review(self, state: State, draft: Draft, lead: tuple[Text, ...] = ()) -> Outcome:
-        return self.go(state, replace(draft, phase=Phase.REVIEW, nudged=False, editing=False), lead)
-
     def first_missing(self, draft: Draft) -> str | None:
         """Key of the first required question without an answer (a flow may have grown)."""
         return next(

@@ -39,7 +39,6 @@ from storage.outbox import Queued
 
 log = logging.getLogger(__name__)
 
-RETRY_SECONDS = 60
 NEWS_STATUSES = ("in_conversation", "supported", "referred", "not_pursued")
 """Status changes a pitcher hears about."""
 BURST = 5

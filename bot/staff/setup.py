@@ -14,7 +14,6 @@ from telegram.ext import (
 from bot.staff.buttons import StaffButtons
 from bot.staff.callbacks import is_staff_data
 from bot.staff.commands import STAFF_COMMANDS, StaffCommands
-from bot.staff.notify import RETRY_SECONDS
 from bot.staff.team import Team
 
 STAFF_GROUP = -1
@@ -24,7 +23,7 @@ STAFF_GROUP = -1
 def register_staff(
     application: Application,  # type: ignore[type-arg]
     team: Team,
-    retry_seconds: float = RETRY_SECONDS,
+    retry_seconds: float,
 ) -> None:
     place: filters.BaseFilter = filters.ChatType.PRIVATE
     if team.staff_chat_id is not None:

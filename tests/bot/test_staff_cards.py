@@ -9,7 +9,8 @@ from datetime import timedelta
 import pytest
 from telegram.ext import AIORateLimiter
 
-from bot.staff.notify import BURST, BURST_QUIET, MAX_ATTEMPTS, RETRY_SECONDS
+from bot.settings import RETRY_SECONDS
+from bot.staff.notify import BURST, BURST_QUIET, MAX_ATTEMPTS
 from storage.database import Database
 from tests.bot.conftest import (
     STAFF_CHAT,
