@@ -75,8 +75,9 @@ class TeamNotifier:
         self._announced_at: datetime | None = None
 
     async def retry_job(self, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Every minute: wake the sender (never waiting for it: it may be pacing a burst
+        for minutes) and forget spent update claims."""
         self.sending.wake(context.bot)
-        await self.sending.settled()
         await self.desk.forget_handled_updates()
 
     async def send_queued(self, bot: Bot) -> int:

@@ -109,6 +109,12 @@ def retry_job(team: TeamHarness) -> Job:  # type: ignore[type-arg]
     return jobs[0]
 
 
+async def retry(team: TeamHarness) -> None:
+    """The repeating job comes by, and what it woke has done what it can."""
+    await retry_job(team).run(team.app)
+    await team.settle()
+
+
 async def queued(database: Database) -> list[Queued]:
     """What waits in the staff group's outbox, oldest first."""
     async with database.sessions() as session:

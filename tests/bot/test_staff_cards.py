@@ -26,7 +26,7 @@ from tests.bot.staff_scenario import (
     cards,
     in_group,
     pitch_row,
-    retry_job,
+    retry,
     send_pitch,
     until,
 )
@@ -134,10 +134,9 @@ async def test_an_unreachable_staff_group_delays_the_card_but_loses_no_pitch(
     assert replies[0].chat_id == ANNA and reference in replies[0].text, "she has her reference"
     pitch = await pitch_row(team.database, reference)
     assert pitch.status == "new" and pitch.staff_card_sent_at is None
-    job = retry_job(team)
     for _ in range(3):  # the job comes by while the group is still unreachable
         team.clock.now += timedelta(seconds=RETRY_SECONDS)
-        await job.run(team.app)
+        await retry(team)
     reports = [r for r in caplog.records if r.name == "bot.staff.notify"]
     assert len(reports) == 1, [r.getMessage() for r in reports]
     assert reports[0].levelno == logging.WARNING and reference in reports[0].getMessage()
@@ -148,8 +147,8 @@ async def test_an_unreachable_staff_group_delays_the_card_but_loses_no_pitch(
     assert cards(team, reference) == []
 
     team.request.heal_chat(STAFF_CHAT)
-    await job.run(team.app)
-    await job.run(team.app)
+    await retry(team)
+    await retry(team)
 
     assert len(cards(team, reference)) == 1, "delivered once, not again"
     pitch = await pitch_row(team.database, reference)
@@ -168,7 +167,7 @@ async def test_waiting_cards_go_out_oldest_first_once_the_group_is_back(
     team.request.heal_chat(STAFF_CHAT)
     before = len(team.request.calls)
 
-    await retry_job(team).run(team.app)
+    await retry(team)
 
     titles = [visible(m.text).split(" · ")[0] for m in team.group_messages(before)]
     assert titles == [f"📬 {first}", f"📬 {second}"]
@@ -182,7 +181,7 @@ async def test_a_card_that_fails_once_is_reported_again_only_after_it_arrived(
 ) -> None:
     team.request.fail_chat(STAFF_CHAT, 403, KICKED, times=1)
     reference, _ = await send_pitch(team.pitcher())
-    await retry_job(team).run(team.app)
+    await retry(team)
 
     assert len(cards(team, reference)) == 1
     assert len([r for r in caplog.records if r.name == "bot.staff.notify"]) == 1
@@ -215,7 +214,7 @@ async def test_a_card_still_on_its_way_is_not_sent_again_by_the_retry_job(
     sending = asyncio.create_task(anna.tap("📨"))
     await until(lambda: team.request.waiting(STAFF_CHAT) == 1, "the card is on its way")
 
-    retrying = asyncio.create_task(retry_job(team).run(team.app))
+    retrying = asyncio.create_task(retry(team))
     await asyncio.sleep(0.05)
     release.set()
     await asyncio.gather(sending, retrying)
@@ -233,7 +232,7 @@ async def test_a_card_the_retry_job_delivered_is_not_sent_again_by_the_pitch(
     sending = asyncio.create_task(anna.tap("📨"))
     await until(lambda: team.request.waiting(ANNA) == 1, "the pitch is stored")
 
-    await retry_job(team).run(team.app)  # the job comes by in between
+    await retry(team)  # the job comes by in between
     assert len(cards(team, "P-2026-0001")) == 1
     release.set()
     await sending
@@ -248,7 +247,7 @@ async def test_a_late_card_shows_who_took_the_pitch_in_the_meantime(team: TeamHa
     await team.olga().send(f"/status {reference} in_review")
     team.request.heal_chat(STAFF_CHAT)
 
-    await retry_job(team).run(team.app)
+    await retry(team)
 
     card = visible(cards(team, reference)[0].text)
     assert card.startswith(f"📬 {reference} · 🔎 in behandeling · 🙋 Olga")
@@ -290,7 +289,7 @@ async def test_a_burst_of_cards_is_announced_once_then_every_card_arrives_in_ord
     team.request.heal_chat(STAFF_CHAT)
     before = len(team.request.calls)
 
-    await retry_job(team).run(team.app)
+    await retry(team)
 
     shown = [visible(m.text) for m in team.group_messages(before)]
     assert shown[0] == (
@@ -309,8 +308,7 @@ async def test_a_message_telegram_refuses_for_itself_is_dropped_and_blocks_nothi
 ) -> None:
     team.request.fail_chat(STAFF_CHAT, 400, "Bad Request: can't parse entities", times=MAX_ATTEMPTS)
     first, _ = await send_pitch(team.pitcher())  # refused once
-    job = retry_job(team)
-    await job.run(team.app)  # twice
+    await retry(team)  # twice
 
     second, _ = await send_pitch(team.pitcher(1002, "Bram"))  # a third time, then Bram's card
 
@@ -322,7 +320,7 @@ async def test_a_message_telegram_refuses_for_itself_is_dropped_and_blocks_nothi
         "Can't parse entities"
     ]
     caplog.clear()  # the error above is the point of this test, not a crash
-    await job.run(team.app)
+    await retry(team)
     assert len(cards(team, second)) == 1, "and nothing is sent twice"
 
 
@@ -335,7 +333,7 @@ async def test_a_burst_still_arriving_gets_one_line_and_a_later_burst_its_own(
             await send_pitch(team.pitcher(first_user + n, f"Pitcher {n}"))
         team.request.heal_chat(STAFF_CHAT)
         before = len(team.request.calls)
-        await retry_job(team).run(team.app)
+        await retry(team)
         return [visible(m.text) for m in team.group_messages(before) if "onderweg" in m.text]
 
     assert len(await burst(2000)) == 1

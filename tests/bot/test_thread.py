@@ -18,7 +18,7 @@ from tests.bot.staff_scenario import (
     only,
     pitch_row,
     queued,
-    retry_job,
+    retry,
     send_pitch,
     texts,
     until,
@@ -412,16 +412,15 @@ async def test_a_message_written_while_the_staff_group_is_down_arrives_once_it_i
     assert team.group_messages(before) == [], "the group did not take it"
     shown = visible((await team.olga().send(f"/pitch {reference}"))[-1].text)
     assert "Is er al nieuws over mijn pitch?" in shown, "on record meanwhile"
-    job = retry_job(team)
     for _ in range(3):  # the job comes by while the group is still unreachable
-        await job.run(team.app)
+        await retry(team)
     reports = [r.getMessage() for r in caplog.records if r.name == "bot.staff.notify"]
     assert len(reports) == 1 and reference in reports[0], reports
     before = len(team.request.calls)
 
     team.request.heal_chat(STAFF_CHAT)
-    await job.run(team.app)
-    await job.run(team.app)
+    await retry(team)
+    await retry(team)
 
     relayed = team.group_messages(before)
     assert [visible(m.text) for m in relayed] == [
@@ -442,7 +441,7 @@ async def test_waiting_messages_arrive_after_their_pitchs_card_and_in_order(
     team.request.heal_chat(STAFF_CHAT)
     before = len(team.request.calls)
 
-    await retry_job(team).run(team.app)
+    await retry(team)
 
     shown = [visible(m.text) for m in team.group_messages(before)]
     assert [text.split(" · ")[0] for text in shown] == [
@@ -463,7 +462,7 @@ async def test_a_message_still_on_its_way_is_not_relayed_again_by_the_retry_job(
     writing = asyncio.create_task(anna.send("Nog een vraag"))
     await until(lambda: team.request.waiting(STAFF_CHAT) == 1, "the message is on its way")
 
-    retrying = asyncio.create_task(retry_job(team).run(team.app))  # comes by meanwhile
+    retrying = asyncio.create_task(retry(team))  # comes by meanwhile
     release.set()
     await asyncio.gather(writing, retrying)
 
@@ -481,7 +480,7 @@ async def test_a_message_the_job_posted_meanwhile_is_not_posted_again_by_its_han
     writing = asyncio.create_task(anna.send("Nog een vraag"))
     await until(lambda: team.request.waiting(ANNA) == 1, "the message is stored")
 
-    await retry_job(team).run(team.app)  # the job comes by and posts it
+    await retry(team)  # the job comes by and posts it
     release.set()
     await writing
 
