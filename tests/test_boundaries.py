@@ -1,0 +1,70 @@
+"""Dependencies point down (DESIGN.md): a package may not import what sits above or
+beside it. Each rule names the offending module and line when it breaks.
+
+The rules of the layers still being separated (issue 10: an application layer without
+Telegram, SQLAlchemy in storage/ only) are added as that work lands.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def imports(package: str, root: Path = ROOT) -> list[tuple[str, int, str]]:
+    """(file, line, imported module) for every import in ``package``'s own modules."""
+    found = []
+    for path in sorted((root / package).rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names = [node.module]
+            else:
+                continue
+            relative = str(path.relative_to(root))
+            found += [(relative, node.lineno, name) for name in names]
+    return found
+
+
+def offending(package: str, forbidden: tuple[str, ...], root: Path = ROOT) -> list[str]:
+    return [
+        f"{path}:{line} imports {name}"
+        for path, line, name in imports(package, root)
+        if name.split(".")[0] in forbidden
+    ]
+
+
+@pytest.mark.parametrize(
+    ("package", "forbidden"),
+    [
+        # the conversation is pure: no chat platform, no database, nothing above it
+        (
+            "dialogs",
+            ("telegram", "sqlalchemy", "alembic", "aiosqlite", "asyncpg", "bot", "storage"),
+        ),
+        # storage is the bottom layer: it serves everyone and imports none of them
+        ("storage", ("telegram", "bot", "dialogs")),
+    ],
+)
+def test_a_package_imports_nothing_above_or_beside_it(
+    package: str, forbidden: tuple[str, ...]
+) -> None:
+    assert offending(package, forbidden) == []
+
+
+def test_the_checker_finds_an_offending_import(tmp_path: Path) -> None:
+    """The rule above would name the file and line of a forbidden import."""
+    (tmp_path / "dialogs" / "flows").mkdir(parents=True)
+    (tmp_path / "dialogs" / "flows" / "probe.py").write_text(
+        "from __future__ import annotations\n\nimport telegram.ext\nfrom dialogs import flow\n"
+    )
+
+    found = offending("dialogs", ("telegram", "sqlalchemy"), root=tmp_path)
+
+    assert found == ["dialogs/flows/probe.py:3 imports telegram.ext"]
