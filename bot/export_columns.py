@@ -14,7 +14,8 @@ from dialogs.answers import display
 from dialogs.catalog import Catalog
 from dialogs.flow import Flow, Question
 from dialogs.replies import text
-from storage.export import EXPORT_ZONE, ExportRow
+from storage.export import ExportRow
+from storage.models import TEAM_ZONE
 
 DANGEROUS_STARTS = frozenset("=+-@\t\r")
 """A cell starting with one of these is a formula to a spreadsheet (OWASP CSV injection)."""
@@ -43,7 +44,7 @@ def guard(cell: str) -> str:
 
 def timestamp(moment: datetime | None) -> str:
     """ISO 8601 in Brussels time with its offset, to the second: 2026-03-14T10:30:00+01:00."""
-    return "" if moment is None else moment.astimezone(EXPORT_ZONE).isoformat("T", "seconds")
+    return "" if moment is None else moment.astimezone(TEAM_ZONE).isoformat("T", "seconds")
 
 
 Show = Callable[[str], str]

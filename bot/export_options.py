@@ -15,7 +15,7 @@ from datetime import date
 
 from dialogs.languages import LANGUAGES
 from storage.export import ExportFilter
-from storage.staff import SUBMITTED_STATUSES
+from storage.models import SENT_STATUSES
 
 _DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _FLAGS = ("drafts", "anonymous", "excel")
@@ -66,10 +66,10 @@ class ExportOptions:
 
     def __post_init__(self) -> None:
         for status in self.statuses:
-            if status not in SUBMITTED_STATUSES:
+            if status not in SENT_STATUSES:
                 raise ExportError(
                     "unknown_status",
-                    f"unknown status {status!r}: choose from {', '.join(SUBMITTED_STATUSES)}"
+                    f"unknown status {status!r}: choose from {', '.join(SENT_STATUSES)}"
                     " (drafts come with the drafts option)",
                     value=status,
                 )
@@ -107,7 +107,7 @@ def parse_export_command(words: Sequence[str], *, language: str) -> ExportOption
             days[lowered] = parse_day(value)
         elif lowered in _FLAGS:
             flags.add(lowered)
-        elif lowered in SUBMITTED_STATUSES:
+        elif lowered in SENT_STATUSES:
             statuses.append(lowered)
         elif _DAY.fullmatch(lowered):
             raise ExportError("missing_date", f"put since or until before {word}", word=word)
@@ -134,7 +134,7 @@ def add_export_arguments(parser: argparse.ArgumentParser) -> None:
         "--status",
         action="append",
         default=[],
-        help=f"only pitches with this status; repeat for more ({', '.join(SUBMITTED_STATUSES)})",
+        help=f"only pitches with this status; repeat for more ({', '.join(SENT_STATUSES)})",
     )
     day = "YYYY-MM-DD"
     parser.add_argument("--since", metavar=day, help="sent on or after this day (Brussels)")

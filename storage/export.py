@@ -29,16 +29,23 @@ from collections.abc import AsyncGenerator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any, NamedTuple
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, Select, and_, bindparam, func, or_, select
 from sqlalchemy.orm import QueryableAttribute
 
 from storage.database import Database
-from storage.models import Answer, Event, Pitch, Pitcher, PitchStatus, StaffMember
-from storage.staff import SUBMITTED_STATUSES, submitted_status
+from storage.models import (
+    SENT_STATUSES,
+    TEAM_ZONE,
+    Answer,
+    Event,
+    Pitch,
+    Pitcher,
+    PitchStatus,
+    StaffMember,
+)
+from storage.staff import submitted_status
 
-EXPORT_ZONE = ZoneInfo("Europe/Brussels")
 """The time zone export dates are read in and timestamps are written in."""
 
 BATCH_SIZE = 500
@@ -92,7 +99,7 @@ class ExportRow(NamedTuple):
 
 def day_start(day: date) -> datetime:
     """The instant a Brussels calendar day begins (midnight local, tz-aware)."""
-    return datetime.combine(day, time(), EXPORT_ZONE)
+    return datetime.combine(day, time(), TEAM_ZONE)
 
 
 def _in_days(column: QueryableAttribute[Any], wanted: ExportFilter) -> list[ColumnElement[bool]]:
@@ -115,7 +122,7 @@ def _condition(wanted: ExportFilter) -> ColumnElement[bool]:
     primary key from the last id seen reads each pitch once, whatever the filter.
     """
     status = Pitch.status.concat("")
-    statuses = wanted.statuses or SUBMITTED_STATUSES
+    statuses = wanted.statuses or SENT_STATUSES
     sent = and_(status.in_(statuses), *_in_days(Pitch.submitted_at, wanted))
     if not wanted.include_drafts:
         return sent

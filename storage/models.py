@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
     JSON,
@@ -117,6 +118,13 @@ table is AUTOINCREMENT (migration 0008). A later SQLite batch migration copying 
 these tables must pass ``table_kwargs=NEVER_REUSE_IDS``, or the copy loses it (a test
 checks the schema at head).
 """
+
+
+SENT_STATUSES: tuple[str, ...] = tuple(s.value for s in PitchStatus if s is not PitchStatus.DRAFT)
+"""Every status of a sent pitch, in workflow order: what staff can set, list and export."""
+
+TEAM_ZONE = ZoneInfo("Europe/Brussels")
+"""The team works in Belgian time (cards, export days); storage keeps UTC."""
 
 
 class Base(DeclarativeBase):

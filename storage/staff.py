@@ -19,10 +19,9 @@ from sqlalchemy import ColumnElement, Select, and_, case, exists, func, select, 
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from storage.models import Answer, Event, Pitch, Pitcher, PitchStatus
+from storage.models import SENT_STATUSES, Answer, Event, Pitch, Pitcher, PitchStatus
 from storage.repositories import pitches_of
 
-SUBMITTED_STATUSES = tuple(status.value for status in PitchStatus if status != PitchStatus.DRAFT)
 """Every status a pitch can have once sent, in the order of its life."""
 
 _PAGE_KEY = tuple_(Pitch.submitted_at, Pitch.id)
@@ -143,7 +142,7 @@ async def search(
     Each word may be in a different answer; matching ignores case, and ``%`` or ``_``
     in a word are literal characters, not wildcards.
     """
-    wanted = SUBMITTED_STATUSES if statuses is None else [submitted_status(s) for s in statuses]
+    wanted = SENT_STATUSES if statuses is None else [submitted_status(s) for s in statuses]
     query = select(Pitch).where(Pitch.status.in_(wanted))
     for word in filter(None, (word.strip().lower() for word in words)):
         contains = func.lower(Answer.value).contains(word, autoescape=True)
@@ -207,7 +206,7 @@ async def stats(session: AsyncSession, *, now: datetime) -> Stats:
         .where(Pitch.status != PitchStatus.DRAFT)
         .group_by(Pitch.status)
     )
-    per_status = dict.fromkeys(SUBMITTED_STATUSES, 0)
+    per_status = dict.fromkeys(SENT_STATUSES, 0)
     new_this_week = 0
     for status, count, fresh in await session.execute(counts):
         per_status[status] = count

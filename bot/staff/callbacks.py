@@ -13,10 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Final
 
-from storage.models import PitchStatus
-
-STAFF_STATUSES: Final = tuple(s.value for s in PitchStatus if s is not PitchStatus.DRAFT)
-"""The statuses staff can set (everything but draft), in workflow order."""
+from storage.models import SENT_STATUSES
 
 _REFERENCE = re.compile(r"P-\d{4}-\d{4,9}")
 _CURSOR = re.compile(r"\d{1,18}")
@@ -124,7 +121,7 @@ def parse(data: str) -> StaffAction | Outdated | None:
 
 def _option_fits(prefix: str, option: str) -> bool:
     if prefix == "st":
-        return option in STAFF_STATUSES
+        return option in SENT_STATUSES
     if prefix == "er":
         return option in ("yes", "no")
     return option == ""

@@ -8,23 +8,19 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
-from bot.staff.callbacks import STAFF_STATUSES, SetStatus, Show, Take, Write, encode
+from bot.staff.callbacks import SetStatus, Show, Take, Write, encode
 from bot.staff.desk import PitchFile
 from dialogs.answers import display
 from dialogs.flow import Flow
 from dialogs.replies import Button, Reply, Text, text
-from storage.models import Event, Pitch, StaffMember
-
-TIMEZONE = ZoneInfo("Europe/Brussels")
-"""The team works in Belgian time; storage keeps UTC."""
+from storage.models import SENT_STATUSES, TEAM_ZONE, Event, Pitch, StaffMember
 
 PREVIEW = 80
 
 
 def when(moment: datetime | None) -> str:
-    return moment.astimezone(TIMEZONE).strftime("%Y-%m-%d %H:%M") if moment else "–"
+    return moment.astimezone(TEAM_ZONE).strftime("%Y-%m-%d %H:%M") if moment else "–"
 
 
 def who(member: StaffMember | None, user_id: int | None) -> str:
@@ -159,7 +155,7 @@ def full(file: PitchFile, flow: Flow, language: str) -> Reply:
     blocks.extend(_event(e, names) for e in file.history)
     statuses = [
         Button(status_text(s), encode(SetStatus(_ref(pitch), s)))
-        for s in STAFF_STATUSES
+        for s in SENT_STATUSES
         if s != pitch.status
     ]
     rows = [tuple(statuses[i : i + 2]) for i in range(0, len(statuses), 2)]

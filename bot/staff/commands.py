@@ -11,13 +11,14 @@ from telegram.ext import ContextTypes
 
 from bot.staff import cards
 from bot.staff.actions import change_status, erase_prompt, reply_to_pitcher
-from bot.staff.callbacks import STAFF_STATUSES, Page, encode
+from bot.staff.callbacks import Page, encode
 from bot.staff.cards import status_text
 from bot.staff.export import ChatExport
 from bot.staff.team import Team, refuse, stop
 from bot.threads import find_reference
 from bot.updates import command_of
 from dialogs.replies import Button, Reply, text
+from storage.models import SENT_STATUSES
 
 STAFF_COMMANDS = (
     "new",
@@ -35,7 +36,7 @@ STAFF_COMMANDS = (
 
 
 def usage(command: str) -> Reply:
-    return Reply((text(f"staff_usage_{command}", statuses=", ".join(STAFF_STATUSES)),))
+    return Reply((text(f"staff_usage_{command}", statuses=", ".join(SENT_STATUSES)),))
 
 
 async def new_page(
@@ -103,7 +104,7 @@ class StaffCommands:
         match name:
             case "pitch":
                 return cards.full(file, team.flow, language)
-            case "status" if rest.lower() in STAFF_STATUSES:
+            case "status" if rest.lower() in SENT_STATUSES:
                 return await change_status(team, bot, pitch.id, rest.lower(), actor_id)
             case "assign":
                 return await self._assign(bot, pitch.id, pitch.reference or "", rest, actor_id)
@@ -117,8 +118,8 @@ class StaffCommands:
         return usage(name)
 
     async def _pitches(self, argument: str) -> Reply:
-        statuses = [w.lower() for w in argument.split() if w.lower() in STAFF_STATUSES]
-        words = [w for w in argument.split() if w.lower() not in STAFF_STATUSES]
+        statuses = [w.lower() for w in argument.split() if w.lower() in SENT_STATUSES]
+        words = [w for w in argument.split() if w.lower() not in SENT_STATUSES]
         pitches, more = await self.team.desk.search(statuses or None, words)
         title = text(
             "staff_search_title",

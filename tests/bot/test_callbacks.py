@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from bot.staff.callbacks import (
-    STAFF_STATUSES,
     Erase,
     Outdated,
     Page,
@@ -18,12 +17,13 @@ from bot.staff.callbacks import (
     is_staff_data,
     parse,
 )
+from storage.models import SENT_STATUSES
 
 LONGEST = "P-2026-999999999"
 
 ACTIONS: list[StaffAction] = [
     Take(LONGEST),
-    *(SetStatus(LONGEST, status) for status in STAFF_STATUSES),
+    *(SetStatus(LONGEST, status) for status in SENT_STATUSES),
     Write(LONGEST),
     Show(LONGEST),
     Page(999_999_999_999_999_999, forward=True),
