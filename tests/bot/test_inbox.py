@@ -112,3 +112,18 @@ async def test_what_was_not_handled_is_replayed_at_start_and_poison_is_given_up(
 
     assert harness.app.update_queue.empty(), "crashed the bot three starts in a row: dropped"
     assert "gave up 2 update(s) that failed 3 starts in a row" in caplog.text
+
+
+async def test_an_update_with_broken_text_is_kept_like_any_other(
+    database: Database, clock: FrozenClock
+) -> None:
+    """A NUL or a lone surrogate in a message (cleaned later, where text comes in) must
+    not make the inbox refuse the whole batch, on either database."""
+    odd = message(9, "nul\x00 en \ud800 half")
+    request = InboxRequest(Telegram([odd, message(10)]), Inbox(database, clock))
+
+    assert await fetch(request) == [odd, message(10)]
+
+    waiting, _ = await _unhandled(database)
+    assert [u["update_id"] for u in waiting] == [9, 10]
+    assert waiting[0]["message"]["text"] == "nul\x00 en \ud800 half"
