@@ -59,10 +59,7 @@ class Inbox:
         if not isinstance(batch, list):
             return answer
         readable = [_readable(update) for update in batch]
-        handled = set(self._handled)
-        async with self.database.transaction() as session:
-            new = await updates.receive(session, readable, handled, self.clock())
-        self._handled -= handled
+        new = await self._store(readable)
         # fetched again after a crash: already replayed from the inbox, so only its id
         # goes on (the offset must move past it)
         again = {u["update_id"] for u in readable} - new
@@ -72,10 +69,18 @@ class Inbox:
 
     async def flush(self) -> None:
         """At a clean stop: forget what was handled, so the next start replays nothing."""
+        await self._store([])
+
+    async def _store(self, batch: list[dict[str, Any]]) -> set[int]:
+        """Keep ``batch`` and forget what was handled since, in one transaction; the ids
+        new to the inbox. An idle long poll (nothing to keep or forget) writes nothing."""
         handled = set(self._handled)
+        if not batch and not handled:
+            return set()
         async with self.database.transaction() as session:
-            await updates.receive(session, [], handled, self.clock())
+            new = await updates.receive(session, batch, handled, self.clock())
         self._handled -= handled
+        return new
 
     async def replay(self, application: Application) -> None:  # type: ignore[type-arg]
         """Queue what the last run fetched but did not finish, before polling starts."""

@@ -21,7 +21,7 @@ from tests.bot.scenario import (
     prompt_of,
     visible,
 )
-from tests.support.telegram import Sent
+from tests.support.telegram import PrivateChat, Sent
 
 ANNA = 1001
 SORRY = "Oei, er liep iets mis aan mijn kant."
@@ -65,13 +65,19 @@ async def redeliver(harness: BotHarness) -> list[Sent]:
     return harness.request.shown(before)
 
 
-async def test_writing_before_the_lost_answer_comes_again_shows_where_she_was_first(
-    harness: BotHarness,
-) -> None:
+async def her_answer_is_lost(harness: BotHarness) -> PrivateChat:
+    """Anna answers the first question; the bot's answer meets a 502."""
     anna = harness.chat()
     await consent(anna)
     harness.request.fail_next("sendMessage", 502, "Bad Gateway")
     await anna.send(ANSWERS["nl"]["idea"])
+    return anna
+
+
+async def test_writing_before_the_lost_answer_comes_again_shows_where_she_was_first(
+    harness: BotHarness,
+) -> None:
+    anna = await her_answer_is_lost(harness)
 
     replies = await anna.send("hallo? ben je daar nog?")
 
@@ -84,10 +90,7 @@ async def test_writing_before_the_lost_answer_comes_again_shows_where_she_was_fi
 async def test_redelivery_backs_off_then_waits_for_her_next_message(
     harness: BotHarness,
 ) -> None:
-    anna = harness.chat()
-    await consent(anna)
-    harness.request.fail_next("sendMessage", 502, "Bad Gateway")
-    await anna.send(ANSWERS["nl"]["idea"])
+    anna = await her_answer_is_lost(harness)
     waits = []
     for _ in BACKOFF:  # Telegram stays down for every try
         harness.request.fail_next("sendMessage", 502, "Bad Gateway")
