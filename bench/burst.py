@@ -45,9 +45,10 @@ sys.path.insert(0, str(ROOT.parent / "shared" / "tg-emulator"))
 from client import BotProcess, Emulator, EmulatorClient  # type: ignore[import-not-found]
 
 from bench.startup import emulator_folder
-from bot.conversation import Conversations, Person
 from dialogs.events import Command, Event, Pressed, Said
 from dialogs.flow import Kind, load_flow
+from services.conversation import Conversations
+from services.types import Person
 from storage.database import create_database
 from storage.migrate import upgrade
 from tests.bot.scenario import ANSWERS, PICKS
@@ -175,7 +176,7 @@ async def run(args: argparse.Namespace, folder: Path, scratch: Path) -> None:
             for n in range(args.pitchers):
                 await client.register_chat(chat(FIRST_PITCHER + n))
             bot = BotProcess(
-                [sys.executable, "-m", "bot.cli", "run"],
+                [sys.executable, "-m", "cli.main", "run"],
                 env=env,
                 cwd=scratch,
                 log_path=scratch / "bot.log",

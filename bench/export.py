@@ -36,9 +36,9 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.export_columns import Columns  # noqa: E402
-from bot.exporting import ExportOptions, export_to_path  # noqa: E402
 from dialogs.flow import Flow, Kind, load_flow  # noqa: E402
+from services.export_columns import Columns  # noqa: E402
+from services.exporting import ExportOptions, export_to_path  # noqa: E402
 from storage.database import create_database  # noqa: E402
 from storage.export import ExportRow  # noqa: E402
 from storage.migrate import upgrade_url  # noqa: E402

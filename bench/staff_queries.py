@@ -44,7 +44,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import asyncpg  # type: ignore[import-untyped]  # noqa: E402
 from sqlalchemy import make_url  # noqa: E402
 
-from bot.staff.desk import StaffDesk  # noqa: E402
+from services.desk import StaffDesk  # noqa: E402
 from storage.database import create_database, is_sqlite  # noqa: E402
 from storage.migrate import upgrade, upgrade_url  # noqa: E402
 from storage.models import Base  # noqa: E402

@@ -8,7 +8,7 @@ Run by hand (not in CI), from the repository root (needs Node and npm):
 
 It copies ../shared/tg-emulator to a temporary folder and runs `npm ci` there (unless
 ``--emulator`` names a folder that already has node_modules), starts the emulator, and
-then, alternately, ``python -m bot.cli run`` (a SQLite file in a temporary folder, which
+then, alternately, ``python -m cli.main run`` (a SQLite file in a temporary folder, which
 the first start migrates) and ``python bench/echo_bot.py``, each with a token of its own.
 
 - start-up: from just before the process is spawned to the emulator receiving its first
@@ -82,7 +82,7 @@ def command(kind: str, emulator: Emulator, token: str, folder: Path) -> Command:
         "PITCHBOT_STAFF_IDS": "7001",
         **proxy,
     }
-    return [sys.executable, "-m", "bot.cli", "run"], env
+    return [sys.executable, "-m", "cli.main", "run"], env
 
 
 async def start_once(kind: str, emulator: Emulator, folder: Path) -> Start:

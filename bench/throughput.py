@@ -35,10 +35,10 @@ from sqlalchemy import func, select, text
 from telegram import Update, ext
 
 from bot.app import build_application
-from bot.conversation import Conversations
 from bot.settings import Settings
 from dialogs.catalog import Catalog
 from dialogs.flow import Kind, load_flow
+from services.conversation import Conversations
 from storage.database import Database, create_database, is_sqlite
 from storage.migrate import upgrade
 from storage.models import Base, Pitch

@@ -9,7 +9,6 @@ from telegram.constants import ParseMode
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
 from telegram.request import BaseRequest, HTTPXRequest
 
-from bot.conversation import Conversations
 from bot.inbox import Inbox, InboxRequest
 from bot.limits import SendingRateLimiter
 from bot.ordering import PerChatUpdateProcessor
@@ -18,7 +17,6 @@ from bot.redelivery import Redelivery
 from bot.render import render_label, render_text
 from bot.settings import Settings
 from bot.staff.access import StaffGate
-from bot.staff.desk import StaffDesk
 from bot.staff.notify import TeamNotifier
 from bot.staff.setup import register_staff
 from bot.staff.team import Team
@@ -27,6 +25,8 @@ from dialogs.catalog import Catalog
 from dialogs.engine import KNOWN_COMMANDS
 from dialogs.languages import LANGUAGES
 from dialogs.replies import text
+from services.conversation import Conversations
+from services.desk import StaffDesk
 
 log = logging.getLogger(__name__)
 

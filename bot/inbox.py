@@ -23,7 +23,7 @@ from telegram import Update
 from telegram.ext import Application
 from telegram.request import BaseRequest, RequestData
 
-from bot.conversation import Clock, utc_now
+from services.types import Clock, utc_now
 from storage import updates
 from storage.database import Database
 

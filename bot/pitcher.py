@@ -9,7 +9,6 @@ from contextlib import asynccontextmanager
 from telegram import Bot, CallbackQuery, Chat, Update
 from telegram.ext import Application, CallbackQueryHandler, ContextTypes, MessageHandler, filters
 
-from bot.conversation import Conversations, Response
 from bot.redelivery import TRANSIENT, Redelivery
 from bot.render import render_label, render_text
 from bot.sending import answer_query, send_replies
@@ -18,6 +17,7 @@ from bot.updates import event_of, person_of, text_of
 from dialogs.catalog import Catalog
 from dialogs.events import Pressed
 from dialogs.replies import text
+from services.conversation import Conversations, Response
 
 log = logging.getLogger(__name__)
 

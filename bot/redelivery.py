@@ -27,10 +27,10 @@ from telegram.error import NetworkError, RetryAfter, TelegramError
 from telegram.ext import ContextTypes, JobQueue
 
 from bot.background import Background
-from bot.conversation import Conversations
 from bot.sending import send_replies
 from dialogs.catalog import Catalog
 from dialogs.replies import Reply, text
+from services.conversation import Conversations
 from storage import outbox, triage
 
 log = logging.getLogger(__name__)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from telegram import Message, MessageEntity, Update, User
 
-from bot.conversation import Person
 from dialogs.events import MEDIA_KINDS, Command, Edited, Event, Said, Shared, clean_text
+from services.types import Person
 
 _MEDIA_ATTRIBUTES = tuple(kind for kind in MEDIA_KINDS if kind != "other")
 """Message attributes to look for, in order (see MEDIA_KINDS)."""

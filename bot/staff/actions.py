@@ -8,10 +8,10 @@ from telegram import Bot
 
 from bot.staff.callbacks import Erase, encode
 from bot.staff.cards import status_text
-from bot.staff.desk import Erasure
 from bot.staff.team import Team
 from bot.threads import REPLY_MARK
 from dialogs.replies import Button, Reply, text
+from services.desk import Erasure
 
 log = logging.getLogger(__name__)
 

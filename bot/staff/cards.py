@@ -10,10 +10,10 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from bot.staff.callbacks import SetStatus, Show, Take, Write, encode
-from bot.staff.desk import PitchFile
 from dialogs.answers import display
 from dialogs.flow import Flow
 from dialogs.replies import Button, Reply, Text, text
+from services.desk import PitchFile
 from storage.models import SENT_STATUSES, TEAM_ZONE, Event, Pitch, StaffMember
 
 PREVIEW = 80

@@ -14,7 +14,10 @@ from pathlib import Path
 
 from telegram import Bot, Chat, User
 
-from bot.exporting import (
+from bot.render import render_text
+from bot.staff.team import Team
+from dialogs.replies import Reply, text
+from services.exporting import (
     TELEGRAM_DOCUMENT_LIMIT,
     ExportError,
     ExportOptions,
@@ -23,9 +26,6 @@ from bot.exporting import (
     parse_export_command,
     zip_file,
 )
-from bot.render import render_text
-from bot.staff.team import Team
-from dialogs.replies import Reply, text
 
 DOCUMENT_LIMIT = TELEGRAM_DOCUMENT_LIMIT
 """Bytes Telegram accepts for a document sent by a bot."""

@@ -28,12 +28,12 @@ from bot.redelivery import TRANSIENT, Redelivery
 from bot.sending import send_replies
 from bot.staff import cards
 from bot.staff.callbacks import Show, Write, encode
-from bot.staff.desk import Erasure, StaffDesk
 from bot.threads import REPLY_MARK
 from dialogs.catalog import Catalog
 from dialogs.flow import Flow
 from dialogs.languages import known
 from dialogs.replies import Button, Reply, text
+from services.desk import Erasure, StaffDesk
 from storage.models import Pitch
 from storage.outbox import Queued
 

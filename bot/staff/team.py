@@ -10,13 +10,13 @@ from telegram.ext import ApplicationHandlerStop
 from bot.render import render_label
 from bot.sending import send_replies
 from bot.staff.access import StaffGate
-from bot.staff.desk import StaffDesk
 from bot.staff.notify import TeamNotifier
 from bot.updates import person_of
 from dialogs.catalog import Catalog
 from dialogs.flow import Flow
 from dialogs.languages import resolve
 from dialogs.replies import Reply, Text, text
+from services.desk import StaffDesk
 
 
 @dataclass

@@ -11,12 +11,12 @@ import pytest
 from telegram.ext import Application
 
 from bot.app import build_application
-from bot.conversation import Conversations
 from bot.settings import Settings
 from bot.staff.access import StaffGate
 from bot.staff.notify import TeamNotifier
 from dialogs.catalog import Catalog
 from dialogs.flow import load_flow
+from services.conversation import Conversations
 from storage.database import Database
 from tests.support.telegram import GroupChat, PrivateChat, RecordingRequest, Sent
 

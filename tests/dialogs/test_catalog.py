@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from bot.export_columns import FIXED_COLUMNS, TELEGRAM_COLUMNS
 from bot.staff.notify import NEWS_STATUSES
 from dialogs.catalog import Catalog, CatalogError
 from dialogs.engine import KNOWN_COMMANDS
 from dialogs.events import MEDIA_KINDS
 from dialogs.languages import LANGUAGES
 from dialogs.replies import text
+from services.export_columns import FIXED_COLUMNS, TELEGRAM_COLUMNS
 
 ROOT = Path(__file__).resolve().parents[2]
 STATUSES = (
@@ -220,7 +220,7 @@ EXPORT_PROBLEMS = (
     "unknown_language",
     "cannot_write",
 )
-"""Every ExportError.problem (bot/export_options.py), each said from the catalogue in chat."""
+"""Every ExportError.problem (services/export_options.py), each said from the catalogue in chat."""
 
 
 def _keys_used_in_code() -> set[str]:

@@ -187,7 +187,7 @@ class Deployment:
         before = self.polls()
         self.starts += 1
         log = self.folder / f"bot-{self.starts}.log"
-        cmd = [sys.executable, "-m", "bot.cli", "run"]
+        cmd = [sys.executable, "-m", "cli.main", "run"]
         self.process = client_module().BotProcess(
             cmd, env=self.env(), cwd=self.folder, log_path=log, inherit_env=False
         )

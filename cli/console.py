@@ -9,10 +9,11 @@ import asyncio
 import threading
 from collections.abc import Awaitable, Callable
 
-from bot.conversation import Conversations, Person, Response
 from dialogs.catalog import Catalog
 from dialogs.events import Command, Event, Pressed, Said, clean_text
 from dialogs.replies import text
+from services.conversation import Conversations, Response
+from services.types import Person
 
 CONSOLE_PERSON = Person(user_id=0, chat_id=0, first_name="terminal")
 """The terminal's one pitcher; Telegram never uses id 0."""

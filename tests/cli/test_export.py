@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main
+from cli.main import main
 from storage.database import Database
 from tests.storage.staff_helpers import NOW, draft, pitcher, sent
 
@@ -152,7 +152,7 @@ async def test_a_reader_that_stops_early_ends_the_export_quietly(
 
     def read_a_little() -> tuple[int, str]:
         process = subprocess.Popen(
-            [sys.executable, "-m", "bot.cli", "export"],
+            [sys.executable, "-m", "cli.main", "export"],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             cwd=workdir,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.conversation import Clock, Person, utc_now
+from services.types import Clock, Person, utc_now
 from storage import members, outbox, staff, triage, updates
 from storage.database import Database
 from storage.models import Event, Pitch, Pitcher, StaffMember

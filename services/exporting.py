@@ -26,9 +26,9 @@ from datetime import date
 from pathlib import Path
 from typing import IO
 
-from bot.export_columns import Columns
-from bot.export_options import ExportError, ExportOptions, parse_day, parse_export_command
 from dialogs.flow import Flow
+from services.export_columns import Columns
+from services.export_options import ExportError, ExportOptions, parse_day, parse_export_command
 from storage.database import Database
 from storage.export import BATCH_SIZE, export_batches
 

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main
 from bot.logs import setup_logging
+from cli.main import main
 
 ENV_NAMES = (
     "TELEGRAM_BOT_TOKEN",
@@ -152,7 +152,7 @@ def test_the_terminal_chat_runs_as_a_real_process(tmp_path: Path) -> None:
     env["PITCHBOT_DATABASE_URL"] = f"sqlite+aiosqlite:///{tmp_path / 'chat.db'}"
     script = "1\nEen repair café in elke school van de stad, voor en door leerlingen\n/quit\n"
     done = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "chat"],
+        [sys.executable, "-m", "cli.main", "chat"],
         input=script,
         capture_output=True,
         text=True,

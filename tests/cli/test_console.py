@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from bot.console import CONSOLE_PERSON, Reader, run_console
-from bot.conversation import Conversations
+from cli.console import CONSOLE_PERSON, Reader, run_console
 from dialogs.catalog import Catalog
 from dialogs.flow import load_flow
+from services.conversation import Conversations
 from storage import repositories as repo
 from storage.database import Database
 

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from bot.export_options import ExportError, ExportOptions, parse_day, parse_export_command
+from services.export_options import ExportError, ExportOptions, parse_day, parse_export_command
 from storage.export import ExportFilter
 
 

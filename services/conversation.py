@@ -8,13 +8,10 @@ any reply goes out, so a crash after this point loses nothing.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.drafts import draft_of, my_pitches, save_draft
 from dialogs.engine import CONSENT_VERSION, Engine
 from dialogs.events import Event, Said
 from dialogs.flow import Flow
@@ -22,28 +19,14 @@ from dialogs.languages import known, resolve
 from dialogs.replies import Effect, Outcome, Reply, Text, text
 from dialogs.resume import lost_answer, owed_reference
 from dialogs.state import State
+from services.drafts import draft_of, my_pitches, save_draft
+from services.types import Clock, Person, utc_now
 from storage import outbox, staff, triage
 from storage import repositories as repo
 from storage.database import Database
 from storage.models import Pitch, Pitcher, PitchStatus
 
-Clock = Callable[[], datetime]
 log = logging.getLogger(__name__)
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
-@dataclass(frozen=True)
-class Person:
-    """Who wrote, as the chat platform tells us."""
-
-    user_id: int
-    chat_id: int
-    username: str | None = None
-    first_name: str | None = None
-    language_code: str | None = None
 
 
 @dataclass(frozen=True)

@@ -14,9 +14,10 @@ from typing import Any
 
 import pytest
 
-import bot.exporting
-from bot.export_columns import guard
-from bot.exporting import (
+import services.exporting
+from dialogs.flow import Flow, load_flow
+from services.export_columns import guard
+from services.exporting import (
     ExportError,
     ExportOptions,
     export_to_path,
@@ -24,7 +25,6 @@ from bot.exporting import (
     write_csv,
     zip_file,
 )
-from dialogs.flow import Flow, load_flow
 from storage.database import Database
 from storage.export import ExportRow, export_batches
 from storage.members import remember_staff
@@ -329,7 +329,7 @@ async def test_a_failure_half_way_leaves_nothing_behind(
             yield batch
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr(bot.exporting, "export_batches", breaks_after_one_batch)
+    monkeypatch.setattr(services.exporting, "export_batches", breaks_after_one_batch)
     target = out / "pitches.csv"
     target.write_text("the previous export\n")
 

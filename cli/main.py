@@ -15,14 +15,14 @@ from telegram import Bot, Update
 from telegram.error import InvalidToken, NetworkError
 
 from bot.app import build_application
-from bot.console import run_console
-from bot.conversation import Conversations
-from bot.export_options import add_export_arguments, options_from_arguments
-from bot.exporting import ExportError, Progress, export_to_path, write_csv
 from bot.logs import setup_logging
 from bot.settings import Settings
+from cli.console import run_console
 from dialogs.catalog import Catalog
 from dialogs.flow import Flow, FlowError, load_flow
+from services.conversation import Conversations
+from services.export_options import add_export_arguments, options_from_arguments
+from services.exporting import ExportError, Progress, export_to_path, write_csv
 from storage.database import create_database, is_sqlite
 from storage.migrate import pending, upgrade
 
