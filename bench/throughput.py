@@ -4,8 +4,10 @@
     /work/venv/bin/python bench/throughput.py --modes direct --sizes 100
     /work/venv/bin/python bench/throughput.py --database-url postgresql+asyncpg://…/bench
 
-B is python-telegram-bot with one echo handler and the tests' offline request layer; then
-N pitchers each do a whole pitch (/start … send, with the staff card) through
+B is python-telegram-bot with one echo handler and the tests' offline request layer; D
+the durable peer (bench/durable_peer.py: a ConversationHandler committing every answer
+through SQLAlchemy async, one upsert per update) fed the same scripts; then N pitchers
+each do a whole pitch (/start … send, with the staff card) through
 ``build_application(..., rate_limit=False)``. Modes ``direct`` (round-robin through
 ``process_update``; the targets), ``queued`` (``app.update_queue`` after ``app.start()``,
 one update in flight per pitcher) and ``paced`` (that queue at a steady ``--rate``, in a
@@ -34,6 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from sqlalchemy import func, select, text
 from telegram import Update, ext
 
+from bench.durable_peer import DurablePeer
 from bot.app import build_application
 from bot.settings import Settings
 from dialogs.catalog import Catalog
@@ -239,6 +242,24 @@ async def baseline(runner: Runner, users: int, each: int, repeats: int) -> Resul
     return best
 
 
+async def durable(runner: Runner, size: int, url: str | None, folder: Path) -> Result:
+    """D: the durable peer on a database of its own, fed the pitchers' scripts."""
+    database = await fresh_database(url, folder)
+    peer = DurablePeer(database.engine, FLOW, STAFF_CHAT)
+    await peer.create(database.engine)
+    builder = ext.ApplicationBuilder().token(TOKEN).request(RecordingRequest())
+    app = builder.get_updates_request(RecordingRequest()).build()
+    peer.register(app)
+    try:
+        scripts = [pitch_script(FIRST_USER + i) for i in range(size)]
+        async with app:
+            result = await runner(app, scripts)
+        result.updates = sum(len(script) for script in scripts)
+    finally:
+        await database.dispose()
+    return result
+
+
 async def fresh_database(url: str | None, folder: Path) -> Database:
     """A migrated, empty database: a new SQLite file, or the server's tables emptied."""
     database = create_database(url or f"sqlite+aiosqlite:///{folder / str(next(_ids))}.db")
@@ -306,19 +327,27 @@ async def main() -> None:
     print(f"{'mode':6} {'N':>5} {'updates':>8} {'upd/s':>8} {'× B':>6} {'p50 ms':>8} "
           f"{'p99 ms':>8} {'errors':>6} {'locks':>5} {'sent':>5}")  # fmt: skip
     rows: dict[tuple[str, int], tuple[Result, float]] = {}
+    peers: dict[tuple[str, int], Result] = {}
     with tempfile.TemporaryDirectory(prefix="pitchbot-throughput-") as folder:
         for mode in args.modes:
             base = await baseline(runners[mode], 100, per_pitch, 1 if mode == "paced" else 3)
             show(mode, "B", base, base, "  (echo bot, 100 users)")
             for size in args.sizes:
+                d = await durable(runners[mode], size, args.database_url, Path(folder))
+                peers[mode, size] = d
+                show(mode, f"D{size}", d, base, "  (durable peer)")
                 r = await pitchers(runners[mode], size, args.database_url, Path(folder))
                 rows[mode, size] = r, r.rate / base.rate
-                show(mode, str(size), r, base, f"{r.errors:6} {r.locks:5} {r.sent:5}")
+                show(mode, str(size), r, base, f"{r.errors:6} {r.locks:5} {r.sent:5}  "
+                     f"{r.rate / d.rate:.2f} × D")  # fmt: skip
     if ("direct", 100) in rows:
         r, ratio = rows["direct", 100]
         margin = f"{ratio:.3f} × B, {ratio / 0.10:.2f} × target"
         print(f"direct N=100 ≥ 0.10 × B: {verdict(ratio >= 0.10, margin)}")
-        print(f"direct N=100 p99 ≤ 20 ms: {verdict(r.ms(0.99) <= 20, f'{r.ms(0.99):.1f} ms')}")
+        versus = r.rate / peers["direct", 100].rate
+        margin = f"{versus:.2f} × D, {versus / 1.3:.2f} × target"
+        print(f"direct N=100 ≥ 1.3 × D: {verdict(versus >= 1.3, margin)}")
+        print(f"direct N=100 p99 ≤ 10 ms: {verdict(r.ms(0.99) <= 10, f'{r.ms(0.99):.1f} ms')}")
     locks = sum(r.locks for r, _ in rows.values())
     errors = sum(r.errors for r, _ in rows.values())
     print(f"no lock errors: {verdict(locks == 0, f'{locks}; failed updates in all: {errors}')}")
