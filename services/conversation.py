@@ -1,16 +1,15 @@
-"""One input = one unit of work: load the draft, run the engine, save, return replies.
+"""A pitcher's input = one unit of work: load, run the engine, save what changed, reply.
 
 Shared by the Telegram handlers and the terminal chat; it imports neither Telegram nor
-SQL, only the engine and the storage repositories. Every answer is committed before
-any reply goes out, so a crash after this point loses nothing.
+SQLAlchemy, only the engine and the storage repositories, which hand it frozen records.
+Every answer is committed before any reply goes out, so a crash after this point loses
+nothing.
 """
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from dialogs.engine import CONSENT_VERSION, Engine
 from dialogs.events import Event, Said
@@ -21,10 +20,10 @@ from dialogs.resume import lost_answer, owed_reference
 from dialogs.state import State
 from services.drafts import draft_of, my_pitches, save_draft
 from services.types import Clock, Person, utc_now
-from storage import outbox, staff, triage
-from storage import repositories as repo
-from storage.database import Database
-from storage.models import Pitch, Pitcher, PitchStatus
+from storage import outbox, pitchers, staff, triage
+from storage.database import Database, Session
+from storage.models import Pitch, PitchStatus
+from storage.pitchers import DraftRecord, PitcherRecord
 
 log = logging.getLogger(__name__)
 
@@ -68,25 +67,26 @@ class Conversations:
 
     async def handle(self, person: Person, event: Event, update_id: int | None = None) -> Response:
         async with self.database.transaction() as session:
-            pitcher, row = await repo.get_pitcher_and_draft(session, person.user_id)
-            if pitcher is not None and update_id is not None:
-                if not repo.claim_update(pitcher, update_id):
-                    return Response(pitcher.language, duplicate=True)
+            pitcher, row = await pitchers.load(session, person.user_id)
+            if pitcher is not None and pitchers.is_repeat(pitcher, update_id):
+                return Response(pitcher.language, duplicate=True)
             state = self._state(pitcher, row, person)
             missed: tuple[Reply, ...] = ()
             if person.chat_id in self.owed:
                 owed = await self._take_owed(session, person.chat_id)
                 reference = _reference(owed)
                 if owed is not None and isinstance(event, Said):  # an answer to what?
+                    if pitcher is not None and update_id is not None:
+                        await pitchers.claim(session, pitcher.id, update_id)
                     shown = lost_answer(self.engine.progress, state, reference, typed=True)
                     return Response(state.language, shown)
                 missed = owed_reference(reference)
             outcome = self.engine.handle(state, event)
             saved = await self._save(session, person, pitcher, row, state, outcome, update_id)
-            replies, queued, sent = saved
+            replies, queued, sent, pitcher_id = saved
             replies = (*missed, *replies)
-            if Effect.RELAY in outcome.effects and isinstance(event, Said) and pitcher:
-                open_pitch = await staff.latest_open_pitch(session, pitcher.id)
+            if Effect.RELAY in outcome.effects and isinstance(event, Said) and pitcher_id:
+                open_pitch = await staff.latest_open_pitch(session, pitcher_id)
                 if open_pitch is not None:
                     replies, queued = await self._relay(session, open_pitch, event.text), True
             language = outcome.state.language
@@ -109,14 +109,14 @@ class Conversations:
     async def where_they_were(self, user_id: int, owed: dict[str, object]) -> Response | None:
         """What an owed chat is sent once Telegram takes it; None if they are gone."""
         async with self.database.sessions() as session:
-            pitcher, row = await repo.get_pitcher_and_draft(session, user_id)
+            pitcher, row = await pitchers.load(session, user_id)
         if pitcher is None:
             return None
         state = self._state(pitcher, row, Person(user_id, user_id))
         shown = lost_answer(self.engine.progress, state, _reference(owed))
         return Response(state.language, shown)
 
-    async def _take_owed(self, session: AsyncSession, chat_id: int) -> dict[str, object] | None:
+    async def _take_owed(self, session: Session, chat_id: int) -> dict[str, object] | None:
         self.owed.discard(chat_id)
         return await outbox.take_owed(session, chat_id)
 
@@ -126,18 +126,18 @@ class Conversations:
         """A pitcher answering a team message (Telegram's reply) reaches the team even
         mid-draft. None when the reference is not one of this person's sent pitches."""
         async with self.database.transaction() as session:
-            pitcher = await repo.get_pitcher(session, person.user_id)
+            pitcher, _ = await pitchers.load(session, person.user_id)
             pitch = await staff.get_pitch_by_reference(session, reference)
             if pitcher is None or pitch is None or pitch.pitcher_id != pitcher.id:
                 return None
             if pitch.status == PitchStatus.DRAFT or not message.strip():
                 return None
-            if update_id is not None and not repo.claim_update(pitcher, update_id):
+            if update_id is not None and not await pitchers.claim(session, pitcher.id, update_id):
                 return Response(pitcher.language, duplicate=True)
             replies = await self._relay(session, pitch, message)
             return Response(pitcher.language, replies, queued=True)
 
-    async def _relay(self, session: AsyncSession, pitch: Pitch, message: str) -> tuple[Reply, ...]:
+    async def _relay(self, session: Session, pitch: Pitch, message: str) -> tuple[Reply, ...]:
         """Keep what the pitcher wrote in the pitch's thread and queue it for the team."""
         message, now = message.strip(), self.clock()
         event = await triage.add_message(
@@ -149,11 +149,13 @@ class Conversations:
     async def tell_group_once(self, chat_id: int) -> bool:
         """True the first time a group asks, so the bot answers each group only once."""
         async with self.database.transaction() as session:
-            return await repo.mark_group_notified(session, chat_id, self.clock())
+            return await pitchers.mark_group_notified(session, chat_id, self.clock())
 
     # loading ------------------------------------------------------------------------------
 
-    def _state(self, pitcher: Pitcher | None, row: Pitch | None, person: Person) -> State:
+    def _state(
+        self, pitcher: PitcherRecord | None, row: DraftRecord | None, person: Person
+    ) -> State:
         if pitcher is None:
             return State(language=self.language_for(person))
         language = pitcher.language if known(pitcher.language) else self.default_language
@@ -166,42 +168,41 @@ class Conversations:
 
     # saving -------------------------------------------------------------------------------
 
-    async def _erase(self, session: AsyncSession, pitcher: Pitcher | None) -> bool:
+    async def _erase(self, session: Session, pitcher: PitcherRecord | None) -> bool:
         """Delete the person and all theirs; the team is told if they had sent pitches
         (True: a notice was queued)."""
         if pitcher is None:
             return False
-        pitches = await repo.pitches_of(session, pitcher.id)
-        references = tuple(p.reference for p in reversed(pitches) if p.reference)
-        session.expunge(pitcher)  # its claimed update id must not be flushed: the row goes
+        references, count = await pitchers.references_of(session, pitcher.id)
         await triage.erase_pitcher(session, pitcher.id)
-        log.info("a pitcher erased everything of theirs: %d pitch(es)", len(pitches))
+        log.info("a pitcher erased everything of theirs: %d pitch(es)", count)
         if references:
-            payload = {"references": list(references)}
+            payload = {"references": references}
             await outbox.queue(session, "erased", self.clock(), payload=payload)
         return bool(references)
 
     async def _save(
         self,
-        session: AsyncSession,
+        session: Session,
         person: Person,
-        pitcher: Pitcher | None,
-        row: Pitch | None,
+        pitcher: PitcherRecord | None,
+        row: DraftRecord | None,
         before: State,
         outcome: Outcome,
         update_id: int | None,
-    ) -> tuple[tuple[Reply, ...], bool, str | None]:
-        """What to show, whether the team's outbox got something, a sent pitch's reference."""
+    ) -> tuple[tuple[Reply, ...], bool, str | None, int | None]:
+        """What to show, whether the team's outbox got something, a sent pitch's
+        reference, and the pitcher's id (None when nothing of them is stored)."""
         after = outcome.state
         now = self.clock()
         if Effect.ERASE in outcome.effects:
-            return outcome.replies, await self._erase(session, pitcher), None
+            return outcome.replies, await self._erase(session, pitcher), None, None
         if not after.consented:  # without consent nothing is stored, and nothing was sent
             if Effect.LIST_PITCHES in outcome.effects:
-                return (*outcome.replies, Reply((text("mypitches_none"),))), False, None
-            return outcome.replies, False, None
+                return (*outcome.replies, Reply((text("mypitches_none"),))), False, None, None
+            return outcome.replies, False, None, None
         if pitcher is None:
-            pitcher = await repo.add_pitcher(
+            pitcher = await pitchers.add_pitcher(
                 session,
                 telegram_user_id=person.user_id,
                 chat_id=person.chat_id,
@@ -210,31 +211,37 @@ class Conversations:
                 language=after.language,
                 consent_version=CONSENT_VERSION,
                 now=now,
+                update_id=update_id,
             )
-            if update_id is not None:
-                repo.claim_update(pitcher, update_id)
-        pitcher.language = after.language
-        pitcher.confirming_erasure = after.confirming_forget
-        # keep what the team sees current: people change their Telegram names
-        pitcher.username, pitcher.first_name = person.username, person.first_name
+        await pitchers.update_pitcher(
+            session,
+            pitcher,
+            language=after.language,
+            confirming_erasure=after.confirming_forget,
+            # keep what the team sees current: people change their Telegram names
+            username=person.username,
+            first_name=person.first_name,
+            last_update_id=update_id if update_id is not None else pitcher.last_update_id,
+        )
         replies = list(outcome.replies)
         queued, reference = False, None
-        if row is not None and Effect.SUBMIT in outcome.effects:
-            reference = await repo.submit_pitch(session, row, now)
+        draft_id = row.id if row is not None else None
+        if draft_id is not None and Effect.SUBMIT in outcome.effects:
+            reference = await pitchers.submit(session, draft_id, now)
             replies.append(Reply((text("submitted", reference=reference),)))
-            await outbox.queue(session, "card", now, pitch_id=row.id)
-            queued, row = True, None
-        if row is not None and Effect.DISCARD_DRAFT in outcome.effects:
-            await repo.delete_pitch(session, row)
-            row = None
+            await outbox.queue(session, "card", now, pitch_id=draft_id)
+            queued, draft_id = True, None
+        if draft_id is not None and Effect.DISCARD_DRAFT in outcome.effects:
+            await pitchers.delete_draft(session, draft_id)
+            draft_id = None
         if after.draft is not None:
-            kept = before.draft if row is not None else None
+            kept = before.draft if draft_id is not None else None
             await save_draft(
-                session, self.flow, pitcher, row, kept, after.draft, after.language, now
+                session, self.flow, pitcher.id, draft_id, kept, after.draft, after.language, now
             )
         if Effect.LIST_PITCHES in outcome.effects:
-            replies.append(await my_pitches(session, self.flow, pitcher))
-        return tuple(replies), queued, reference
+            replies.append(await my_pitches(session, self.flow, pitcher.id))
+        return tuple(replies), queued, reference, pitcher.id
 
 
 def _reference(owed: dict[str, object] | None) -> str | None:

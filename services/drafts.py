@@ -8,26 +8,25 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from dialogs.flow import Flow
 from dialogs.replies import Reply, text
 from dialogs.state import Answer, Draft, Phase
-from storage import repositories as repo
-from storage.models import Pitch, Pitcher
+from storage import pitchers
+from storage.database import Session
+from storage.pitchers import DraftPlace, DraftRecord
 
 IDEA_PREVIEW = 80
 """Characters of the one-line idea shown in /mypitches."""
 
 
-def draft_of(flow: Flow, row: Pitch | None) -> Draft | None:
+def draft_of(flow: Flow, row: DraftRecord | None) -> Draft | None:
     """The engine's view of a stored draft; repairs a step the flow no longer has."""
     if row is None:
         return None
     answers = {
-        a.question_key: Answer(a.value, a.message_id)
+        a.key: Answer(a.value, a.message_id)
         for a in row.answers
-        if flow.question(a.question_key) is not None
+        if flow.question(a.key) is not None
     }
     phase = Phase.REVIEW if row.phase == Phase.REVIEW else Phase.ASKING
     step = row.step if row.step and flow.question(row.step) else None
@@ -39,20 +38,20 @@ def draft_of(flow: Flow, row: Pitch | None) -> Draft | None:
 
 
 async def save_draft(
-    session: AsyncSession,
+    session: Session,
     flow: Flow,
-    pitcher: Pitcher,
-    row: Pitch | None,
+    pitcher_id: int,
+    draft_id: int | None,
     before: Draft | None,
     draft: Draft,
     language: str,
     now: datetime,
 ) -> None:
     """Write what changed in the engine's draft; a new draft gets its row first."""
-    if row is None:
-        row = await repo.add_draft(
+    if draft_id is None:
+        draft_id = await pitchers.add_draft(
             session,
-            pitcher_id=pitcher.id,
+            pitcher_id=pitcher_id,
             flow_version=flow.version,
             step=draft.step,
             language=language,
@@ -61,24 +60,28 @@ async def save_draft(
     old = before.answers if before is not None else {}
     for key, answer in draft.answers.items():
         if old.get(key) != answer:
-            await repo.set_answer(session, row, key, answer.value, answer.message_id, now)
-    for key in old.keys() - draft.answers.keys():
-        await repo.delete_answer(session, row, key)
-    row.step, row.phase = draft.step, draft.phase.value
-    row.nudged, row.editing = draft.nudged, draft.editing
-    row.confirming_cancel = draft.confirming_cancel
-    row.language, row.updated_at = language, now
+            await pitchers.set_answer(session, draft_id, key, answer.value, answer.message_id, now)
+    await pitchers.delete_answers(session, draft_id, old.keys() - draft.answers.keys())
+    place = DraftPlace(
+        draft.step,
+        draft.phase.value,
+        draft.nudged,
+        draft.editing,
+        draft.confirming_cancel,
+        language,
+    )
+    await pitchers.place_draft(session, draft_id, place, now)
 
 
-async def my_pitches(session: AsyncSession, flow: Flow, pitcher: Pitcher) -> Reply:
+async def my_pitches(session: Session, flow: Flow, pitcher_id: int) -> Reply:
     """/mypitches: every pitch of this person, newest first, with its status."""
-    pitches = await repo.pitches_of(session, pitcher.id)
+    headline = flow.questions[0].key  # the idea in one sentence
+    pitches = await pitchers.summaries(session, pitcher_id, headline)
     if not pitches:
         return Reply((text("mypitches_none"),))
     blocks = [text("mypitches_title")]
-    headline = flow.questions[0].key  # the idea in one sentence
     for pitch in pitches:
-        idea = next((a.value for a in pitch.answers if a.question_key == headline), "")
+        idea = pitch.headline
         idea = idea if len(idea) <= IDEA_PREVIEW else idea[: IDEA_PREVIEW - 1] + "…"
         status = text(f"status_{pitch.status}")
         if pitch.reference:

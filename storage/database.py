@@ -26,6 +26,10 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.pool import StaticPool
 
+Session = AsyncSession
+"""What a unit of work hands its repositories: the layers above name it by this alias,
+so that only storage/ imports SQLAlchemy."""
+
 DEFAULT_URL = "sqlite+aiosqlite:///pitchbot.db"
 """The embedded default: a SQLite file in the working folder."""
 

@@ -3,7 +3,7 @@
 Changes (status, assignment, notes, messages) live in :mod:`storage.triage`, staff
 members in :mod:`storage.members`.
 
-Like :mod:`storage.repositories`, every function takes the caller's session, never
+Like :mod:`storage.pitchers`, every function takes the caller's session, never
 commits and is handed the clock as ``now``. Queries stay index-backed with a million
 pitches: pages are keyed on (submitted_at, id) instead of OFFSET, and "is there more"
 comes from one extra row or an EXISTS, never a COUNT.
@@ -20,7 +20,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from storage.models import SENT_STATUSES, Answer, Event, Pitch, Pitcher, PitchStatus
-from storage.repositories import pitches_of
 
 """Every status a pitch can have once sent, in the order of its life."""
 
@@ -160,7 +159,12 @@ async def pitcher_of(session: AsyncSession, reference: str) -> tuple[Pitcher, li
     pitch = await get_pitch_by_reference(session, reference)
     if pitch is None:
         return None
-    return pitch.pitcher, (await pitches_of(session, pitch.pitcher_id))[::-1]
+    query = (
+        select(Pitch)
+        .where(Pitch.pitcher_id == pitch.pitcher_id)
+        .order_by(Pitch.created_at, Pitch.id)
+    )
+    return pitch.pitcher, list((await session.execute(query)).scalars())
 
 
 async def history(session: AsyncSession, pitch_id: int) -> list[Event]:

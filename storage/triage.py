@@ -1,7 +1,7 @@
 """What staff change on a sent pitch: status, who has it, notes, and the thread.
 
 Every change is an event (who, when, what) so the pitch's history tells the whole story.
-Like :mod:`storage.repositories`, functions take the caller's session, never commit and
+Like :mod:`storage.pitchers`, functions take the caller's session, never commit and
 are handed the clock as ``now``.
 """
 

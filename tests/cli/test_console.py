@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from sqlalchemy import select
+
 from cli.console import CONSOLE_PERSON, Reader, run_console
 from dialogs.catalog import Catalog
 from dialogs.flow import load_flow
 from services.conversation import Conversations
-from storage import repositories as repo
+from storage import pitchers
 from storage.database import Database
+from storage.models import Pitch
 
 
 def scripted(lines: Iterable[str]) -> Reader:
@@ -66,12 +69,11 @@ async def test_a_pitch_can_be_written_and_sent_from_the_terminal(database: Datab
     assert "Je referentie is P-20" in screen
 
     async with database.sessions() as session:
-        pitcher = await repo.get_pitcher(session, CONSOLE_PERSON.user_id)
+        pitcher, _ = await pitchers.load(session, CONSOLE_PERSON.user_id)
         assert pitcher is not None
-        pitches = await repo.pitches_of(session, pitcher.id)
-    sent = [p for p in pitches if p.reference]
-    assert len(sent) == 1
-    stored = {a.question_key: a.value for a in sent[0].answers}
+        sent = (await session.execute(select(Pitch).where(Pitch.reference.is_not(None)))).all()
+        assert len(sent) == 1
+        stored = {a.question_key: a.value for a in sent[0][0].answers}
     assert stored["contact"] == "anna@example.be"
     assert stored["idea"] == answers["idea"]
 
@@ -97,4 +99,4 @@ async def test_a_number_after_a_reply_without_buttons_still_presses_the_buttons_
 
     assert "Vraag 1 van 11" in screen, "the consent button was pressed"
     async with database.sessions() as session:
-        assert await repo.get_pitcher(session, CONSOLE_PERSON.user_id) is not None
+        assert (await pitchers.load(session, CONSOLE_PERSON.user_id))[0] is not None

@@ -28,7 +28,7 @@ from services.exporting import (
 from storage.database import Database
 from storage.export import ExportRow, export_batches
 from storage.members import remember_staff
-from storage.repositories import add_pitcher
+from storage.pitchers import add_pitcher
 from storage.triage import add_note, assign
 from tests.storage.staff_helpers import NOW, OLGA, draft, pitcher, sent
 

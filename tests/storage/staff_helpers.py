@@ -1,4 +1,8 @@
-"""Building blocks for staff scenarios: pitchers and sent pitches, via the repositories."""
+"""Building blocks for staff scenarios: pitchers and sent pitches, via the repositories.
+
+The staff repositories still take ORM rows: the helpers hand those back, loaded after
+the pitcher repository wrote them.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +10,8 @@ from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage import pitchers
 from storage.models import Pitch, Pitcher
-from storage.repositories import add_draft, add_pitcher, set_answer, submit_pitch
 from storage.triage import set_status
 
 NOW = datetime(2026, 3, 14, 9, 30, tzinfo=UTC)
@@ -16,7 +20,7 @@ OLGA, PIETER = 7001, 7002
 
 
 async def pitcher(session: AsyncSession, user_id: int = 1001, name: str = "Ines") -> Pitcher:
-    return await add_pitcher(
+    added = await pitchers.add_pitcher(
         session,
         telegram_user_id=user_id,
         chat_id=user_id,
@@ -26,16 +30,21 @@ async def pitcher(session: AsyncSession, user_id: int = 1001, name: str = "Ines"
         consent_version="2026-01",
         now=NOW,
     )
+    row = await session.get(Pitcher, added.id)
+    assert row is not None
+    return row
 
 
 async def draft(
     session: AsyncSession, owner: Pitcher, answers: dict[str, str] | None = None
 ) -> Pitch:
-    pitch = await add_draft(
+    pitch_id = await pitchers.add_draft(
         session, pitcher_id=owner.id, flow_version=1, step="idea", language="nl", now=NOW
     )
     for key, value in (answers or {"idea": "an idea"}).items():
-        await set_answer(session, pitch, key, value, None, NOW)
+        await pitchers.set_answer(session, pitch_id, key, value, None, NOW)
+    pitch = await session.get(Pitch, pitch_id)
+    assert pitch is not None
     return pitch
 
 
@@ -48,7 +57,8 @@ async def sent(
 ) -> Pitch:
     """A pitch sent at ``at`` and, if ``status`` is not new, moved there by staff."""
     pitch = await draft(session, owner, answers)
-    await submit_pitch(session, pitch, at)
+    await pitchers.submit(session, pitch.id, at)
+    await session.refresh(pitch)
     if status != "new":
         await set_status(session, pitch, status, actor_id=OLGA, now=at)
     await session.flush()
