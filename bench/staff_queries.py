@@ -17,8 +17,9 @@ runs it); PostgreSQL is analysed, as autovacuum would soon do. ``--keep`` keeps 
 SQLite file in the temp folder (or the PostgreSQL rows) and reuses it next time.
 
 Each case runs once to warm up, then ``--runs`` times through ``StaffDesk``, the team's
-unit of work that the commands call (session, query, rows to objects; no Telegram). The
-floor it is compared with is ``StaffDesk.pitch`` (one pitch by primary key, same loading).
+use cases that the commands call (one transaction: remember the staff member, query,
+rows to frozen records; no Telegram). The floor it is compared with is one pitch by
+primary key through :func:`storage.pitches.view` (same loading, no staff member).
 Target: each median ≤ 50 ms for the issue's cases ("target": /new first page, /pitches
 with a status, /pitch REF); the "extra" cases (next page, every status, searches for a
 rare word, a common word and a word nobody used) are held to the same bar. Word search
@@ -45,6 +46,9 @@ import asyncpg  # type: ignore[import-untyped]  # noqa: E402
 from sqlalchemy import make_url  # noqa: E402
 
 from services.desk import StaffDesk  # noqa: E402
+from services.outcomes import Actor  # noqa: E402
+from services.types import Person  # noqa: E402
+from storage import pitches  # noqa: E402
 from storage.database import create_database, is_sqlite  # noqa: E402
 from storage.migrate import upgrade, upgrade_url  # noqa: E402
 from storage.models import Base  # noqa: E402
@@ -184,22 +188,28 @@ async def timed(runs: int, job: Callable[[int], Awaitable[Any]]) -> list[float]:
 async def measure(url: str, count: int, runs: int) -> None:
     database = create_database(url)
     desk = StaffDesk(database)
+    olga = Actor(Person(7001, 7001, "olga", "Olga"))
     rng = random.Random(7)
     references = [f"P-2025-{rng.randrange(1, count):07d}" for _ in range(runs + 1)]
     ids = [rng.randrange(1, count) for _ in range(runs + 1)]
-    first = await desk.new_page()
-    after = first.pitches[-1].id
+    first = await desk.new_page(olga)
+    assert first is not None
+    after = first[0].pitches[-1].id
 
     def find(statuses: list[str] | None, *words: str) -> Callable[[int], Awaitable[Any]]:
-        return lambda run: desk.search(statuses, list(words))
+        return lambda run: desk.search(olga, statuses, list(words))
+
+    async def floor_case(run: int) -> Any:
+        async with database.sessions() as session:
+            return await pitches.view(session, ids[run])
 
     cases: list[tuple[str, Callable[[int], Awaitable[Any]], str]] = [
-        ("floor: one pitch by id", lambda run: desk.pitch(ids[run]), ""),
-        ("/new (first page)", lambda run: desk.new_page(), "target"),
+        ("floor: one pitch by id", floor_case, ""),
+        ("/new (first page)", lambda run: desk.new_page(olga), "target"),
         ("/pitches in_review", find(["in_review"]), "target"),
         (f"/pitches in_review {RARE} (0.1 %)", find(["in_review"], RARE), "extra"),
-        ("/pitch REF (+ history)", lambda run: desk.file(reference=references[run]), "target"),
-        ("/new next page", lambda run: desk.new_page(after_id=after), "extra"),
+        ("/pitch REF (+ history)", lambda run: desk.file(olga, references[run]), "target"),
+        ("/new next page", lambda run: desk.new_page(olga, after_id=after), "extra"),
         ("/pitches (every status)", find(None), "extra"),
         ("/pitches in_review buurt (common)", find(["in_review"], "buurt"), "extra"),
         (f"/pitches in_review {ABSENT} (none)", find(["in_review"], ABSENT), "extra"),

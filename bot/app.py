@@ -27,6 +27,7 @@ from dialogs.languages import LANGUAGES
 from dialogs.replies import text
 from services.conversation import Conversations
 from services.desk import StaffDesk
+from services.posting import Posting
 
 log = logging.getLogger(__name__)
 
@@ -62,8 +63,9 @@ def build_application(
     desk = StaffDesk(conversations.database, conversations.clock)
     language = settings.default_language
     redelivery = Redelivery(conversations, catalog)
+    posting = Posting(conversations.database, conversations.clock)
     notifier = TeamNotifier(
-        desk, catalog, conversations.flow, settings.staff_chat_id, language, redelivery
+        posting, catalog, conversations.flow, settings.staff_chat_id, language, redelivery
     )
     team = Team(
         gate=gate or StaffGate(settings.staff_ids, settings.staff_chat_id),

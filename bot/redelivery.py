@@ -31,7 +31,7 @@ from bot.sending import send_replies
 from dialogs.catalog import Catalog
 from dialogs.replies import Reply, text
 from services.conversation import Conversations
-from storage import outbox, triage
+from storage import events, outbox
 
 log = logging.getLogger(__name__)
 
@@ -104,7 +104,7 @@ class Redelivery:
         async with self.conversations.database.transaction() as session:
             await outbox.sent(session, message.id)
             if delivered and message.event_id is not None:
-                await triage.mark_delivery(session, message.event_id, True)
+                await events.mark_delivery(session, message.event_id, True)
         if message.kind == "resume":
             self.conversations.owed.discard(message.chat_id or 0)
 

@@ -1,26 +1,10 @@
-"""The two-way thread between the team and a pitcher: which messages can be answered.
-
-Telegram's "reply" is the natural way to answer a message, on both sides. A reply only
-becomes a message for the other side when it answers a bot message that opens with
-:data:`REPLY_MARK` and names a pitch reference on its first line (the team's message to a
-pitcher, a relayed pitcher message, the reply prompt); a reply to a pitch card stays in
-the staff group, even when the card quotes a mark the pitcher typed.
-"""
+"""Which Telegram message answers a marked bot message (see :mod:`dialogs.threads`)."""
 
 from __future__ import annotations
 
-import re
-
 from telegram import Message
 
-REPLY_MARK = "↩️"
-REFERENCE = re.compile(r"\bP-\d{4}-\d{4,}\b", re.IGNORECASE)
-
-
-def find_reference(text: str) -> str | None:
-    """The first pitch reference in a text (a command argument or a replied-to message)."""
-    found = REFERENCE.search(text)
-    return found.group(0).upper() if found else None
+from dialogs.threads import marked_reference
 
 
 def answered_reference(message: Message, bot_id: int) -> str | None:
@@ -30,9 +14,4 @@ def answered_reference(message: Message, bot_id: int) -> str | None:
         return None
     if not message.text or message.text.startswith("/"):
         return None
-    # The mark opens a marked message and the reference is on its first line; anywhere
-    # else they may be the pitcher's own words quoted on a card, which stays in the group.
-    quoted = original.text or ""
-    if not quoted.startswith(REPLY_MARK):
-        return None
-    return find_reference(quoted.split("\n", 1)[0])
+    return marked_reference(original.text or "")

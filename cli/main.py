@@ -10,7 +10,6 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from pydantic import ValidationError
-from sqlalchemy import make_url
 from telegram import Bot, Update
 from telegram.error import InvalidToken, NetworkError
 
@@ -23,7 +22,7 @@ from dialogs.flow import Flow, FlowError, load_flow
 from services.conversation import Conversations
 from services.export_options import add_export_arguments, options_from_arguments
 from services.exporting import ExportError, Progress, export_to_path, write_csv
-from storage.database import create_database, is_sqlite
+from storage.database import create_database, is_sqlite, shown_url
 from storage.migrate import pending, upgrade
 
 EXIT_USAGE = 2
@@ -206,7 +205,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _export(settings, args)
         if args.command == "db":
             asyncio.run(prepare_database(settings, migrate=True))
-            shown = make_url(settings.database_url).render_as_string(hide_password=True)
+            shown = shown_url(settings.database_url)
             print(f"database {shown} is migrated to the newest schema")
             return 0
         if chatting:

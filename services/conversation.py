@@ -20,10 +20,12 @@ from dialogs.resume import lost_answer, owed_reference
 from dialogs.state import State
 from services.drafts import draft_of, my_pitches, save_draft
 from services.types import Clock, Person, utc_now
-from storage import outbox, pitchers, staff, triage
+from storage import drafts, events, outbox, pitchers, pitches, workflow
 from storage.database import Database, Session
-from storage.models import Pitch, PitchStatus
-from storage.pitchers import DraftRecord, PitcherRecord
+from storage.drafts import DraftRecord
+from storage.models import PitchStatus
+from storage.pitchers import PitcherRecord
+from storage.pitches import PitchView
 
 log = logging.getLogger(__name__)
 
@@ -86,7 +88,7 @@ class Conversations:
             replies, queued, sent, pitcher_id = saved
             replies = (*missed, *replies)
             if Effect.RELAY in outcome.effects and isinstance(event, Said) and pitcher_id:
-                open_pitch = await staff.latest_open_pitch(session, pitcher_id)
+                open_pitch = await pitches.latest_open(session, pitcher_id)
                 if open_pitch is not None:
                     replies, queued = await self._relay(session, open_pitch, event.text), True
             language = outcome.state.language
@@ -127,8 +129,8 @@ class Conversations:
         mid-draft. None when the reference is not one of this person's sent pitches."""
         async with self.database.transaction() as session:
             pitcher, _ = await pitchers.load(session, person.user_id)
-            pitch = await staff.get_pitch_by_reference(session, reference)
-            if pitcher is None or pitch is None or pitch.pitcher_id != pitcher.id:
+            pitch = await pitches.find(session, reference)
+            if pitcher is None or pitch is None or pitch.pitcher.id != pitcher.id:
                 return None
             if pitch.status == PitchStatus.DRAFT or not message.strip():
                 return None
@@ -137,14 +139,14 @@ class Conversations:
             replies = await self._relay(session, pitch, message)
             return Response(pitcher.language, replies, queued=True)
 
-    async def _relay(self, session: Session, pitch: Pitch, message: str) -> tuple[Reply, ...]:
+    async def _relay(self, session: Session, pitch: PitchView, message: str) -> tuple[Reply, ...]:
         """Keep what the pitcher wrote in the pitch's thread and queue it for the team."""
         message, now = message.strip(), self.clock()
-        event = await triage.add_message(
-            session, pitch, message, direction="in", actor_id=None, delivered=True, now=now
+        event_id = await events.add_message(
+            session, pitch.id, message, direction="in", actor_id=None, delivered=True, now=now
         )
-        await outbox.queue(session, "relay", now, pitch_id=pitch.id, event_id=event.id)
-        return (Reply((text("relayed", reference=pitch.reference or ""),)),)
+        await outbox.queue(session, "relay", now, pitch_id=pitch.id, event_id=event_id)
+        return (Reply((text("relayed", reference=pitch.reference),)),)
 
     async def tell_group_once(self, chat_id: int) -> bool:
         """True the first time a group asks, so the bot answers each group only once."""
@@ -173,11 +175,13 @@ class Conversations:
         (True: a notice was queued)."""
         if pitcher is None:
             return False
-        references, count = await pitchers.references_of(session, pitcher.id)
-        await triage.erase_pitcher(session, pitcher.id)
-        log.info("a pitcher erased everything of theirs: %d pitch(es)", count)
+        erasure = await workflow.erasure_of_pitcher(session, pitcher.id)
+        await workflow.erase_pitcher(session, pitcher.id)
+        log.info("a pitcher erased everything of theirs: %d pitch(es)", erasure.pitches)
+        references = erasure.references
         if references:
-            payload = {"references": references}
+            # the group's cards of those pitches keep only their reference
+            payload = {"references": references, "cards": [list(c) for c in erasure.cards]}
             await outbox.queue(session, "erased", self.clock(), payload=payload)
         return bool(references)
 
@@ -227,12 +231,12 @@ class Conversations:
         queued, reference = False, None
         draft_id = row.id if row is not None else None
         if draft_id is not None and Effect.SUBMIT in outcome.effects:
-            reference = await pitchers.submit(session, draft_id, now)
+            reference = await drafts.submit(session, draft_id, now)
             replies.append(Reply((text("submitted", reference=reference),)))
             await outbox.queue(session, "card", now, pitch_id=draft_id)
             queued, draft_id = True, None
         if draft_id is not None and Effect.DISCARD_DRAFT in outcome.effects:
-            await pitchers.delete_draft(session, draft_id)
+            await drafts.delete_draft(session, draft_id)
             draft_id = None
         if after.draft is not None:
             kept = before.draft if draft_id is not None else None

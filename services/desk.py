@@ -1,231 +1,238 @@
-"""The team's units of work: one short transaction per staff action, no Telegram here."""
+"""The team's use cases: each staff command or button press is one unit of work.
+
+Each method opens one transaction that first claims the Telegram update (a redelivered
+one raises :class:`Repeated` and changes nothing), remembers the staff member's names,
+then reads or changes what was asked. It returns plain values: the pitch as it is now,
+every staff-group card to redraw, and whom to tell what. No Telegram here; rights are
+checked by the caller at the moment of use.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
+import logging
+from collections.abc import Iterable
 
-from services.types import Clock, Person, utc_now
-from storage import members, outbox, staff, triage, updates
-from storage.database import Database
-from storage.models import Event, Pitch, Pitcher, StaffMember
+from dialogs.replies import Reply, text
+from dialogs.threads import REPLY_MARK
+from services.outcomes import Actor, Change, Erased, PitchFile, Repeated, Tell, Theirs
+from services.types import Clock, utc_now
+from storage import events, members, pitches, workflow
+from storage.database import Database, Session
+from storage.members import StaffName
+from storage.pitches import Page, PitchView, Stats
+from storage.workflow import Erasure
 
+log = logging.getLogger(__name__)
 
-@dataclass(frozen=True)
-class PitchFile:
-    """A pitch with everything the team shows about it."""
-
-    pitch: Pitch
-    history: list[Event]
-    names: dict[int, StaffMember]
-
-
-@dataclass(frozen=True)
-class Claim:
-    pitch: Pitch
-    won: bool
-    holder: StaffMember | None
-    holder_id: int | None
-
-
-@dataclass(frozen=True)
-class StatusChange:
-    pitch: Pitch
-    previous: str | None
-    """The status before; None when the pitch already had the asked status."""
-
-
-@dataclass(frozen=True)
-class Erasure:
-    """Whose data an erasure removes (or removed), told to staff and to the pitcher."""
-
-    references: list[str]
-    """The pitcher's sent pitches, oldest first (drafts have none)."""
-    pitches: int
-    """Every pitch of theirs, drafts included."""
-    chat_id: int
-    language: str
+NEWS_STATUSES = ("in_conversation", "supported", "referred", "not_pursued")
+"""Status changes a pitcher hears about."""
 
 
 class StaffDesk:
-    """Reads and changes pitches on behalf of a staff member (authorisation is checked
-    by the caller, at the moment of use)."""
+    """Reads and changes pitches on behalf of a staff member."""
 
     def __init__(self, database: Database, clock: Clock = utc_now) -> None:
         self.database = database
         self.clock = clock
 
-    async def seen(self, person: Person, update_id: int | None = None) -> bool:
-        """Remember a staff member's names so "@name" and "taken by Olga" work.
+    async def _admit(self, session: Session, actor: Actor) -> None:
+        """Claim the update and remember the member's names, in the caller's transaction."""
+        person = actor.person
+        fresh = await members.remember_staff(
+            session,
+            telegram_user_id=person.user_id,
+            username=person.username,
+            first_name=person.first_name,
+            now=self.clock(),
+            update_id=actor.update_id,
+        )
+        if not fresh:
+            raise Repeated()
 
-        False for an update handled before (Telegram redelivers after a crash).
-        """
+    async def seen(self, actor: Actor) -> None:
+        """Only claim and remember (a command that needs nothing else from storage)."""
         async with self.database.transaction() as session:
-            return await members.remember_staff(
-                session,
-                telegram_user_id=person.user_id,
-                username=person.username,
-                first_name=person.first_name,
-                now=self.clock(),
-                update_id=update_id,
-            )
+            await self._admit(session, actor)
 
     async def new_page(
-        self, *, after_id: int | None = None, before_id: int | None = None
-    ) -> staff.Page:
-        async with self.database.sessions() as session:
-            return await staff.page_of_status(
+        self, actor: Actor, *, after_id: int | None = None, before_id: int | None = None
+    ) -> tuple[Page, dict[int, StaffName]] | None:
+        """Ten new pitches, oldest first, and the names of those who have them; None when
+        the paging button's pitch is gone."""
+        async with self.database.transaction() as session:
+            await self._admit(session, actor)
+            cursor = after_id if after_id is not None else before_id
+            if cursor is not None and not await pitches.is_there(session, cursor):
+                return None
+            page = await pitches.page_of_status(
                 session, "new", after_id=after_id, before_id=before_id
             )
+            return page, await _names(session, page.pitches)
 
     async def search(
-        self, statuses: list[str] | None, words: list[str]
-    ) -> tuple[list[Pitch], bool]:
-        async with self.database.sessions() as session:
-            return await staff.search(session, statuses=statuses, words=words)
-
-    async def file(
-        self, *, reference: str | None = None, pitch_id: int | None = None
-    ) -> PitchFile | None:
-        async with self.database.sessions() as session:
-            if reference is not None:
-                pitch = await staff.get_pitch_by_reference(session, reference)
-            else:
-                pitch = await staff.get_pitch(session, pitch_id or 0)
-            if pitch is None or pitch.reference is None:
-                return None
-            history = await staff.history(session, pitch.id)
-            ids = {e.actor_id for e in history if e.actor_id} | {pitch.assignee_id or 0}
-            return PitchFile(pitch, history, await members.staff_names(session, ids))
-
-    async def pitch(self, pitch_id: int) -> Pitch | None:
-        async with self.database.sessions() as session:
-            pitch = await staff.get_pitch(session, pitch_id)
-            return pitch if pitch is not None and pitch.reference else None
-
-    async def pitch_named(self, reference: str) -> Pitch | None:
-        """The sent pitch a reference names (a button's or a command's)."""
-        async with self.database.sessions() as session:
-            return await staff.get_pitch_by_reference(session, reference)
-
-    async def change_status(self, pitch_id: int, status: str, actor_id: int) -> StatusChange | None:
+        self, actor: Actor, statuses: list[str] | None, words: list[str]
+    ) -> tuple[list[PitchView], bool]:
         async with self.database.transaction() as session:
-            pitch = await staff.get_pitch(session, pitch_id)
-            if pitch is None or pitch.reference is None:
-                return None
-            previous = await triage.set_status(
-                session, pitch, status, actor_id=actor_id, now=self.clock()
-            )
-            return StatusChange(pitch, previous)
+            await self._admit(session, actor)
+            return await pitches.search(session, statuses=statuses, words=words)
 
-    async def claim(self, pitch_id: int, actor_id: int) -> Claim | None:
+    async def stats(self, actor: Actor) -> Stats:
         async with self.database.transaction() as session:
-            pitch = await staff.get_pitch(session, pitch_id)
-            if pitch is None or pitch.reference is None:
-                return None
-            holder_id = await triage.claim(session, pitch_id, actor_id, now=self.clock())
-        async with self.database.sessions() as session:
-            pitch = await staff.get_pitch(session, pitch_id) or pitch
-            names = await members.staff_names(session, {holder_id} if holder_id else set())
-        holder = names.get(holder_id) if holder_id else None
-        return Claim(pitch, holder_id is None, holder, holder_id)
+            await self._admit(session, actor)
+            return await pitches.stats(session, now=self.clock())
 
-    async def staff_member(self, username: str) -> StaffMember | None:
+    async def file(self, actor: Actor, reference: str) -> PitchFile | None:
+        """/pitch and "show all": the whole pitch; None when there is none (any more)."""
+        async with self.database.transaction() as session:
+            await self._admit(session, actor)
+            return await _file(session, reference)
+
+    async def take(self, actor: Actor, reference: str) -> Change | None:
+        """ "Take it": the pitch is the actor's unless someone else was first."""
+        async with self.database.transaction() as session:
+            await self._admit(session, actor)
+            found = await pitches.find(session, reference)
+            if found is None:
+                return None
+            me = actor.person.user_id
+            holder = await workflow.take(session, found.id, me, now=self.clock())
+            file = await _file(session, reference)
+            assert file is not None
+            won = holder is None
+            card = file if won and found.assignee_id != me else None
+            return Change(file, card, previous=None if won else file.name(holder), won=won)
+
+    async def set_status(self, actor: Actor, reference: str, status: str) -> Change | None:
+        """Set a status from whatever the pitch has now; the pitcher hears the news that
+        matters to them."""
+        async with self.database.transaction() as session:
+            await self._admit(session, actor)
+            found = await pitches.find(session, reference)
+            if found is None:
+                return None
+            now, me = self.clock(), actor.person.user_id
+            previous = await workflow.set_status(session, found.id, status, actor_id=me, now=now)
+            file = await _file(session, reference)
+            assert file is not None
+            if previous is None:
+                return Change(file, won=False)
+            tell = _news(file.pitch, status)
+            return Change(file, file, tell, previous)
+
+    async def member(self, username: str) -> StaffName | None:
+        """Who ``@username`` is, before /assign checks that they are staff."""
         async with self.database.sessions() as session:
             return await members.staff_by_username(session, username)
 
-    async def assign(self, pitch_id: int, staff_id: int, actor_id: int) -> None:
+    async def assign(self, actor: Actor, reference: str, staff_id: int) -> Change | None:
         async with self.database.transaction() as session:
-            pitch = await staff.get_pitch(session, pitch_id)
-            if pitch is not None:
-                await triage.assign(session, pitch, staff_id, actor_id=actor_id, now=self.clock())
+            await self._admit(session, actor)
+            found = await pitches.find(session, reference)
+            if found is None:
+                return None
+            me, now = actor.person.user_id, self.clock()
+            changed = await workflow.assign(session, found.id, staff_id, actor_id=me, now=now)
+            file = await _file(session, reference)
+            assert file is not None
+            return Change(file, file if changed else None, won=changed)
 
-    async def note(self, pitch_id: int, note: str, actor_id: int) -> None:
+    async def note(self, actor: Actor, reference: str, note: str) -> Change | None:
         async with self.database.transaction() as session:
-            pitch = await staff.get_pitch(session, pitch_id)
-            if pitch is not None:
-                await triage.add_note(session, pitch, note, actor_id=actor_id, now=self.clock())
+            await self._admit(session, actor)
+            found = await pitches.find(session, reference)
+            if found is None:
+                return None
+            me = actor.person.user_id
+            await events.add_note(session, found.id, note, actor_id=me, now=self.clock())
+            file = await _file(session, reference)
+            assert file is not None
+            return Change(file)
 
-    async def record_reply(self, pitch_id: int, message: str, actor_id: int) -> int:
-        """Store the team's message before sending it, so it is never lost."""
+    async def reply(
+        self, actor: Actor, reference: str, message: str, *, as_pitcher: bool = False
+    ) -> Change | None:
+        """Store the team's message first (not yet delivered), then hand it to be sent.
+
+        ``as_pitcher``: in the actor's private chat, where a reply about a pitch of their
+        own is theirs as its pitcher (raises :class:`Theirs`, nothing stored)."""
         async with self.database.transaction() as session:
-            pitch = await staff.get_pitch(session, pitch_id)
-            assert pitch is not None
-            event = await triage.add_message(
+            await self._admit(session, actor)
+            found = await pitches.find(session, reference)
+            if found is None:
+                return None
+            if as_pitcher and found.pitcher.telegram_user_id == actor.person.user_id:
+                raise Theirs()
+            event_id = await events.add_message(
                 session,
-                pitch,
+                found.id,
                 message,
                 direction="out",
-                actor_id=actor_id,
+                actor_id=actor.person.user_id,
                 delivered=False,
                 now=self.clock(),
             )
-            return event.id
+            file = await _file(session, reference)
+            assert file is not None
+            return Change(file, tell=_team_message(found, message, event_id), event_id=event_id)
 
-    async def mark_delivery(self, event_id: int, delivered: bool) -> None:
+    async def delivered(self, event_id: int) -> None:
+        """The receipt of a team message: Telegram took it (after the unit of work)."""
         async with self.database.transaction() as session:
-            await triage.mark_delivery(session, event_id, delivered)
+            await events.mark_delivery(session, event_id, True)
 
-    async def stats(self) -> staff.Stats:
-        async with self.database.sessions() as session:
-            return await staff.stats(session, now=self.clock())
-
-    async def queued(self, *, after: int = 0) -> list[outbox.Queued]:
-        """The staff group's waiting messages, oldest first."""
-        async with self.database.sessions() as session:
-            return await outbox.due(session, after=after)
-
-    async def queued_cards(self, *, after: int = 0) -> tuple[int, int]:
-        """How many cards wait beyond outbox id ``after``, and the newest one's id."""
-        async with self.database.sessions() as session:
-            return await outbox.waiting_cards(session, after=after)
-
-    async def posted(self, message: outbox.Queued) -> None:
-        """The group took it: out of the outbox; a card is noted on its pitch."""
-        async with self.database.transaction() as session:
-            await outbox.sent(session, message.id)
-            if message.kind == "card" and message.pitch_id is not None:
-                pitch = await staff.get_pitch(session, message.pitch_id)
-                if pitch is not None:
-                    staff.mark_card_sent(pitch, self.clock())
-
-    async def not_posted(self, message: outbox.Queued) -> None:
-        async with self.database.transaction() as session:
-            await outbox.failed(session, message.id)
-
-    async def dropped(self, message: outbox.Queued) -> None:
-        async with self.database.transaction() as session:
-            await outbox.sent(session, message.id)
-
-    async def relayed_text(self, event_id: int) -> str | None:
-        """What a pitcher wrote to the team, as stored with the message."""
-        async with self.database.sessions() as session:
-            event = await session.get(Event, event_id)
-            return str(event.payload.get("text", "")) if event is not None else None
-
-    async def erasure(self, reference: str) -> Erasure | None:
+    async def erasure(self, actor: Actor, reference: str) -> Erasure | None:
         """What erasing the pitcher of this pitch would remove; None if it is gone."""
-        async with self.database.sessions() as session:
-            found = await staff.pitcher_of(session, reference)
-        return _erasure(*found) if found is not None else None
+        async with self.database.transaction() as session:
+            await self._admit(session, actor)
+            return await workflow.erasure_of(session, reference)
 
-    async def erase(self, reference: str) -> Erasure | None:
+    async def erase(self, actor: Actor, reference: str) -> Erased | None:
         """Erase the pitcher of this pitch and everything of theirs; None if already gone."""
         async with self.database.transaction() as session:
-            found = await staff.pitcher_of(session, reference)
-            if found is None or not await triage.erase_pitcher(session, found[0].id):
+            await self._admit(session, actor)
+            erasure = await workflow.erasure_of(session, reference)
+            if erasure is None or not await workflow.erase_pitcher(session, erasure.pitcher.id):
                 return None
-        return _erasure(*found)
+        log.info(
+            "erased the pitcher of %s and their %d pitch(es) at the request of staff member %s",
+            reference,
+            erasure.pitches,
+            actor.person.user_id,
+        )
+        pitcher = erasure.pitcher
+        tell = Tell(pitcher.chat_id, pitcher.language, Reply((text("erased"),)), reference)
+        return Erased(erasure, tell, tuple(erasure.cards))
 
-    async def forget_handled_updates(self) -> None:
-        """Claims of updates Telegram can no longer redeliver are spent: drop them."""
-        async with self.database.transaction() as session:
-            await updates.forget_handled(session, self.clock())
 
-    def now(self) -> datetime:
-        return self.clock()
+async def _file(session: Session, reference: str) -> PitchFile | None:
+    pitch = await pitches.find(session, reference)
+    if pitch is None:
+        return None
+    history = await events.history(session, pitch.id)
+    ids = {e.actor_id for e in history if e.actor_id} | {pitch.assignee_id or 0}
+    ids |= {int(e.payload["to"]) for e in history if e.kind == "assign" and e.payload.get("to")}
+    return PitchFile(pitch, history, await members.staff_names(session, ids))
 
 
-def _erasure(pitcher: Pitcher, pitches: list[Pitch]) -> Erasure:
-    references = [pitch.reference for pitch in pitches if pitch.reference]
-    return Erasure(references, len(pitches), pitcher.chat_id, pitcher.language)
+async def _names(session: Session, listed: Iterable[PitchView]) -> dict[int, StaffName]:
+    return await members.staff_names(session, {p.assignee_id for p in listed if p.assignee_id})
+
+
+def _news(pitch: PitchView, status: str) -> Tell | None:
+    """The pitcher hears of a status they care about; None when there is nothing to say."""
+    if status not in NEWS_STATUSES:
+        return None
+    reply = Reply((text(f"status_news_{status}", reference=pitch.reference),))
+    return Tell(pitch.pitcher.chat_id, pitch.pitcher.language, reply, pitch.reference)
+
+
+def _team_message(pitch: PitchView, message: str, event_id: int) -> Tell:
+    reply = Reply(
+        (
+            text("team_message", mark=REPLY_MARK, reference=pitch.reference),
+            text("staff_relay_text", text=message),
+            text("team_message_footer"),
+        )
+    )
+    pitcher = pitch.pitcher
+    return Tell(pitcher.chat_id, pitcher.language, reply, pitch.reference, event_id)

@@ -11,9 +11,9 @@ from datetime import datetime
 from dialogs.flow import Flow
 from dialogs.replies import Reply, text
 from dialogs.state import Answer, Draft, Phase
-from storage import pitchers
+from storage import drafts
 from storage.database import Session
-from storage.pitchers import DraftPlace, DraftRecord
+from storage.drafts import DraftPlace, DraftRecord
 
 IDEA_PREVIEW = 80
 """Characters of the one-line idea shown in /mypitches."""
@@ -49,7 +49,7 @@ async def save_draft(
 ) -> None:
     """Write what changed in the engine's draft; a new draft gets its row first."""
     if draft_id is None:
-        draft_id = await pitchers.add_draft(
+        draft_id = await drafts.add_draft(
             session,
             pitcher_id=pitcher_id,
             flow_version=flow.version,
@@ -60,8 +60,8 @@ async def save_draft(
     old = before.answers if before is not None else {}
     for key, answer in draft.answers.items():
         if old.get(key) != answer:
-            await pitchers.set_answer(session, draft_id, key, answer.value, answer.message_id, now)
-    await pitchers.delete_answers(session, draft_id, old.keys() - draft.answers.keys())
+            await drafts.set_answer(session, draft_id, key, answer.value, answer.message_id, now)
+    await drafts.delete_answers(session, draft_id, old.keys() - draft.answers.keys())
     place = DraftPlace(
         draft.step,
         draft.phase.value,
@@ -70,13 +70,13 @@ async def save_draft(
         draft.confirming_cancel,
         language,
     )
-    await pitchers.place_draft(session, draft_id, place, now)
+    await drafts.place_draft(session, draft_id, place, now)
 
 
 async def my_pitches(session: Session, flow: Flow, pitcher_id: int) -> Reply:
     """/mypitches: every pitch of this person, newest first, with its status."""
     headline = flow.questions[0].key  # the idea in one sentence
-    pitches = await pitchers.summaries(session, pitcher_id, headline)
+    pitches = await drafts.summaries(session, pitcher_id, headline)
     if not pitches:
         return Reply((text("mypitches_none"),))
     blocks = [text("mypitches_title")]

@@ -77,6 +77,11 @@ def is_database_url(url: str) -> bool:
     return True
 
 
+def shown_url(url: str) -> str:
+    """A database URL fit for output: any password masked."""
+    return make_url(url).render_as_string(hide_password=True)
+
+
 def is_sqlite(url: str) -> bool:
     """Whether ``url`` points at SQLite, whatever the driver."""
     return make_url(url).get_backend_name() == "sqlite"

@@ -44,7 +44,7 @@ from storage.models import (
     PitchStatus,
     StaffMember,
 )
-from storage.staff import submitted_status
+from storage.pitches import submitted_status
 
 """The time zone export dates are read in and timestamps are written in."""
 

@@ -3,14 +3,41 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
+from typing import cast
 
-from sqlalchemy import select
+from sqlalchemy import Table, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import updates
 from storage.models import StaffMember
+
+MEMBERS = cast(Table, StaffMember.__table__)
+
+
+@dataclass(frozen=True)
+class StaffName:
+    """A staff member as last seen on Telegram."""
+
+    telegram_user_id: int
+    username: str | None
+    first_name: str | None
+    last_seen_at: datetime | None = None
+
+    @property
+    def shown(self) -> str:
+        """How cards and lists name them: first name, else @username, else the id."""
+        if self.first_name or self.username:
+            return self.first_name or f"@{self.username}"
+        return str(self.telegram_user_id)
+
+
+def _name(member: StaffMember) -> StaffName:
+    return StaffName(
+        member.telegram_user_id, member.username, member.first_name, member.last_seen_at
+    )
 
 
 async def remember_staff(
@@ -29,35 +56,35 @@ async def remember_staff(
     """
     if update_id is not None and not await updates.claim(session, update_id, now):
         return False
-    member = await session.get(StaffMember, telegram_user_id)
-    if member is None:
-        try:
-            async with session.begin_nested():
-                member = StaffMember(telegram_user_id=telegram_user_id)
-                _describe(member, username, first_name, now)
-                session.add(member)
-            return True
-        except IntegrityError:  # the same person, seen by another process a moment ago
-            member = await session.get(StaffMember, telegram_user_id)
-            assert member is not None
-    _describe(member, username, first_name, now)
+    names = {
+        "username": username,
+        "username_key": _username_key(username),
+        "first_name": first_name,
+        "last_seen_at": now,
+    }
+    seen = (
+        update(MEMBERS)
+        .where(MEMBERS.c.telegram_user_id == telegram_user_id)
+        .values(**names)
+        .returning(MEMBERS.c.telegram_user_id)
+    )
+    if (await session.execute(seen)).scalar_one_or_none() is not None:
+        return True
+    try:
+        async with session.begin_nested():
+            await session.execute(
+                insert(MEMBERS).values(telegram_user_id=telegram_user_id, **names)
+            )
+    except IntegrityError:  # the same person, seen by another process a moment ago
+        await session.execute(seen)
     return True
-
-
-def _describe(
-    member: StaffMember, username: str | None, first_name: str | None, now: datetime
-) -> None:
-    member.username = username
-    member.username_key = _username_key(username)
-    member.first_name = first_name
-    member.last_seen_at = now
 
 
 def _username_key(username: str | None) -> str | None:
     return (username or "").strip().removeprefix("@").lower() or None
 
 
-async def staff_by_username(session: AsyncSession, username: str) -> StaffMember | None:
+async def staff_by_username(session: AsyncSession, username: str) -> StaffName | None:
     """The staff member called ``@username`` (any case); the latest seen if it moved."""
     key = _username_key(username)
     if key is None:
@@ -68,13 +95,15 @@ async def staff_by_username(session: AsyncSession, username: str) -> StaffMember
         .order_by(StaffMember.last_seen_at.desc())
         .limit(1)
     )
-    return (await session.execute(query)).scalar_one_or_none()
+    member = (await session.execute(query)).scalar_one_or_none()
+    return _name(member) if member is not None else None
 
 
-async def staff_names(session: AsyncSession, ids: Iterable[int]) -> dict[int, StaffMember]:
+async def staff_names(session: AsyncSession, ids: Iterable[int]) -> dict[int, StaffName]:
     """The known staff members among ``ids``, by Telegram user id (unknown ones left out)."""
     wanted = set(ids)
     if not wanted:
         return {}
     query = select(StaffMember).where(StaffMember.telegram_user_id.in_(wanted))
-    return {member.telegram_user_id: member for member in (await session.execute(query)).scalars()}
+    members = (await session.execute(query)).scalars()
+    return {member.telegram_user_id: _name(member) for member in members}

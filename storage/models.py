@@ -190,6 +190,8 @@ class Pitch(Base):
     status_changed_at: Mapped[datetime | None]
     staff_card_sent_at: Mapped[datetime | None]
     """When the staff chat got this pitch's card; None while a retry job still has to."""
+    staff_card_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    """The card's message in the staff chat, redrawn whenever the pitch changes."""
 
     answers: Mapped[list[Answer]] = relationship(
         back_populates="pitch",

@@ -1,8 +1,8 @@
 """Dependencies point down (DESIGN.md): a package may not import what sits above or
 beside it. Each rule names the offending module and line when it breaks.
 
-The rules of the layers still being separated (issue 10: an application layer without
-Telegram, SQLAlchemy in storage/ only) are added as that work lands.
+Only storage/ imports SQLAlchemy, Alembic or a database driver (migrations, tests and
+benchmarks aside).
 """
 
 from __future__ import annotations
@@ -49,10 +49,12 @@ def offending(package: str, forbidden: tuple[str, ...], root: Path = ROOT) -> li
             "dialogs",
             ("telegram", *DATABASE, "bot", "cli", "services", "storage"),
         ),
-        # the use cases: plain values in and out, no chat platform, nothing above them
-        ("services", ("telegram", "bot", "cli")),
-        # the Telegram adapter does not reach up to the entry points
-        ("bot", ("cli",)),
+        # the use cases: plain values in and out, no chat platform, no SQL, nothing above
+        ("services", ("telegram", *DATABASE, "bot", "cli")),
+        # the Telegram adapter: no SQL (storage hands it records), not the entry points
+        ("bot", (*DATABASE, "cli")),
+        # the entry points build on the layers below, SQL stays in storage
+        ("cli", DATABASE),
         # storage is the bottom layer: it serves everyone and imports none of them
         ("storage", ("telegram", "bot", "cli", "dialogs", "services")),
     ],

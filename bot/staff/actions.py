@@ -1,55 +1,124 @@
-"""Staff actions reached both by command and by button, so each has one implementation."""
+"""Staff actions reached both by command and by button, so each has one implementation:
+call the use case, redraw the staff group's card when the pitch changed, tell the pitcher
+what they are to hear, and say in one reply what happened."""
 
 from __future__ import annotations
 
-import logging
-
 from telegram import Bot
 
-from bot.staff.callbacks import Erase, encode
+from bot.staff import cards
+from bot.staff.callbacks import Erase, Page, encode
 from bot.staff.cards import status_text
 from bot.staff.team import Team
-from bot.threads import REPLY_MARK
 from dialogs.replies import Button, Reply, text
-from services.desk import Erasure
+from dialogs.threads import REPLY_MARK
+from services.outcomes import Actor, Change
+from storage.workflow import Erasure
 
-log = logging.getLogger(__name__)
 
+class Actions:
+    def __init__(self, team: Team) -> None:
+        self.team = team
 
-async def change_status(team: Team, bot: Bot, pitch_id: int, status: str, actor_id: int) -> Reply:
-    """Set a status from whatever the pitch has now, and tell the pitcher when it matters."""
-    change = await team.desk.change_status(pitch_id, status, actor_id)
-    if change is None:
-        return Reply((text("staff_not_found"),))
-    reference = change.pitch.reference or ""
-    if change.previous is None:
-        return Reply((text("staff_status_same", reference=reference, status=status_text(status)),))
-    blocks = [
-        text(
-            "staff_status_set",
-            reference=reference,
-            old=status_text(change.previous),
-            new=status_text(status),
+    async def new_page(
+        self, actor: Actor, *, after_id: int | None = None, before_id: int | None = None
+    ) -> Reply | None:
+        """Ten new pitches, oldest first, with previous/next buttons (keyset paging); None
+        when the page's pitch is gone."""
+        found = await self.team.desk.new_page(actor, after_id=after_id, before_id=before_id)
+        if found is None:
+            return None
+        page, _names = found
+        paging: list[Button] = []
+        if page.pitches and page.has_previous:
+            back = Page(page.pitches[0].id, forward=False)
+            paging.append(Button(text("staff_button_previous"), encode(back)))
+        if page.pitches and page.has_next:
+            on = Page(page.pitches[-1].id, forward=True)
+            paging.append(Button(text("staff_button_next"), encode(on)))
+        title, empty = text("staff_new_title"), text("staff_new_empty")
+        return cards.listing(title, page.pitches, self.team.flow, empty, tuple(paging))
+
+    async def take(
+        self, bot: Bot, actor: Actor, reference: str, *, pressed: int | None = None
+    ) -> Change | None:
+        """ "Take it"; the group's card shows the new holder at once (unless it is the
+        ``pressed`` message, which the caller redraws)."""
+        change = await self.team.desk.take(actor, reference)
+        if change is not None:
+            await self._redraw(bot, change, pressed)
+        return change
+
+    async def set_status(
+        self, bot: Bot, actor: Actor, reference: str, status: str, *, pressed: int | None = None
+    ) -> tuple[Reply, Change | None]:
+        """Set a status from whatever the pitch has now, and tell the pitcher when it matters."""
+        change = await self.team.desk.set_status(actor, reference, status)
+        if change is None:
+            return Reply((text("staff_not_found"),)), None
+        reference = change.file.pitch.reference
+        if not change.won:
+            shown = status_text(status)
+            return Reply((text("staff_status_same", reference=reference, status=shown),)), change
+        old, new = status_text(change.previous or ""), status_text(status)
+        blocks = [text("staff_status_set", reference=reference, old=old, new=new)]
+        await self._redraw(bot, change, pressed)
+        told = await self.team.notifier.tell(bot, change.tell)
+        if told in ("failed", "queued"):
+            blocks.append(text(f"staff_notify_{told}", reference=reference))
+        return Reply(tuple(blocks)), change
+
+    async def assign(self, bot: Bot, actor: Actor, reference: str, staff_id: int) -> Reply:
+        change = await self.team.desk.assign(actor, reference, staff_id)
+        if change is None:
+            return Reply((text("staff_not_found"),))
+        await self._redraw(bot, change, None)
+        name = change.file.name(staff_id)
+        return Reply((text("staff_assigned", reference=change.file.pitch.reference, name=name),))
+
+    async def _redraw(self, bot: Bot, change: Change, pressed: int | None) -> None:
+        """The group's card of a changed pitch, unless it is the message just pressed."""
+        card = change.card
+        if card is not None and card.pitch.card_message_id not in (None, pressed):
+            await self.team.notifier.redraw(bot, card)
+
+    async def reply(
+        self, bot: Bot, actor: Actor, reference: str, message: str, as_pitcher: bool = False
+    ) -> Reply:
+        """Store the team's message first, then deliver it; say whether it arrived."""
+        change = await self.team.desk.reply(actor, reference, message, as_pitcher=as_pitcher)
+        if change is None or change.tell is None:
+            return Reply((text("staff_not_found"),))
+        told = await self.team.notifier.tell(bot, change.tell)
+        if told == "sent" and change.event_id is not None:  # queued: marked when it arrives
+            await self.team.desk.delivered(change.event_id)
+        return Reply((text(f"staff_reply_{told}", reference=change.file.pitch.reference),))
+
+    async def erase_prompt(self, actor: Actor, reference: str) -> Reply:
+        """Erasure is for good: show what goes, and ask for a press before doing it."""
+        erasure = await self.team.desk.erasure(actor, reference)
+        if erasure is None:
+            return Reply((text("staff_not_found"),))
+        confirm = text("staff_erase_confirm", reference=reference, references=_listed(erasure))
+        buttons = (
+            Button(text("staff_button_erase_yes"), encode(Erase(reference, confirmed=True))),
+            Button(text("staff_button_erase_no"), encode(Erase(reference, confirmed=False))),
         )
-    ]
-    told = await team.notifier.status_news(bot, change.pitch, status)
-    if told in ("failed", "queued"):
-        blocks.append(text(f"staff_notify_{told}", reference=reference))
-    return Reply(tuple(blocks))
+        return Reply((confirm,), (buttons,))
 
-
-async def reply_to_pitcher(
-    team: Team, bot: Bot, pitch_id: int, message: str, actor_id: int
-) -> Reply:
-    """Store the team's message first, then deliver it; say whether it arrived."""
-    pitch = await team.desk.pitch(pitch_id)
-    if pitch is None:
-        return Reply((text("staff_not_found"),))
-    event_id = await team.desk.record_reply(pitch_id, message, actor_id)
-    told = await team.notifier.team_message(bot, pitch, message, event_id)
-    if told == "sent":  # queued: marked delivered when it arrives
-        await team.desk.mark_delivery(event_id, True)
-    return Reply((text(f"staff_reply_{told}", reference=pitch.reference or ""),))
+    async def erase(self, bot: Bot, actor: Actor, reference: str) -> Reply | None:
+        """Erase the pitcher behind a pitch (their right to erasure), then tell them; the
+        group's cards of their pitches keep only the reference. None: already gone."""
+        erased = await self.team.desk.erase(actor, reference)
+        if erased is None:
+            return None
+        for message_id, shown in erased.cards:
+            await self.team.notifier.erase_card(bot, message_id, shown)
+        told = await self.team.notifier.tell(bot, erased.tell)
+        key = {"sent": "staff_erased", "queued": "staff_erased_queued"}.get(
+            told or "", "staff_erased_untold"
+        )
+        return Reply((text(key, reference=reference, references=_listed(erased.erasure)),))
 
 
 def reply_prompt(reference: str, name: str) -> Reply:
@@ -57,35 +126,6 @@ def reply_prompt(reference: str, name: str) -> Reply:
         (text("staff_reply_prompt", mark=REPLY_MARK, reference=reference, name=name),),
         expects_reply=True,
     )
-
-
-async def erase_prompt(team: Team, reference: str) -> Reply:
-    """Erasure is for good: show what goes, and ask for a press before doing it."""
-    erasure = await team.desk.erasure(reference)
-    if erasure is None:
-        return Reply((text("staff_not_found"),))
-    confirm = text("staff_erase_confirm", reference=reference, references=_listed(erasure))
-    buttons = (
-        Button(text("staff_button_erase_yes"), encode(Erase(reference, confirmed=True))),
-        Button(text("staff_button_erase_no"), encode(Erase(reference, confirmed=False))),
-    )
-    return Reply((confirm,), (buttons,))
-
-
-async def erase(team: Team, bot: Bot, reference: str, actor_id: int) -> Reply:
-    """Erase the pitcher behind a pitch (their right to erasure), then tell them."""
-    erasure = await team.desk.erase(reference)
-    if erasure is None:
-        return Reply((text("staff_not_found"),))
-    log.info(
-        "erased the pitcher of %s and their %d pitch(es) at the request of staff member %s",
-        reference,
-        erasure.pitches,
-        actor_id,
-    )
-    told = await team.notifier.tell_erased(bot, erasure, reference)
-    key = {"sent": "staff_erased", "queued": "staff_erased_queued"}.get(told, "staff_erased_untold")
-    return Reply((text(key, reference=reference, references=_listed(erasure)),))
 
 
 def _listed(erasure: Erasure) -> str:

@@ -1,16 +1,19 @@
 """Staff buttons and replies. Callback data names the pitch by its reference (see
 :mod:`bot.staff.callbacks`); rights and the pitch's existence are checked again on every
-press, so a button drawn for a pitch that is gone finds nothing and says so.
+press, so a button drawn for a pitch that is gone finds nothing and says so. Each action
+is one small method: the use case (one unit of work), then what to show.
 """
 
 from __future__ import annotations
 
-from telegram import CallbackQuery, Chat, Message, Update
+from dataclasses import dataclass
+
+from telegram import CallbackQuery, Chat, Message, Update, User
 from telegram.ext import ContextTypes
 
 from bot.sending import answer_query, send_replies
 from bot.staff import cards
-from bot.staff.actions import change_status, erase, reply_prompt, reply_to_pitcher
+from bot.staff.actions import Actions, reply_prompt
 from bot.staff.callbacks import (
     Erase,
     Outdated,
@@ -23,12 +26,11 @@ from bot.staff.callbacks import (
     is_staff_data,
     parse,
 )
-from bot.staff.commands import new_page
 from bot.staff.team import Team, stop
 from bot.threads import answered_reference
 from bot.updates import text_of
 from dialogs.replies import Reply, Text, text
-from storage.models import Pitch
+from services.outcomes import Actor, PitchFile, Repeated, Theirs
 
 
 def _is_card(query: CallbackQuery) -> bool:
@@ -50,84 +52,124 @@ def _refusal(action: StaffAction | Outdated | None) -> Text:
             return text("staff_button_gone", reference=action.reference)
 
 
+@dataclass(frozen=True)
+class Press:
+    """One staff button press: who, where, on which message."""
+
+    query: CallbackQuery
+    chat: Chat
+    user: User
+    actor: Actor
+    language: str
+    pressed: int | None
+    """The pressed message when it is in the staff group (where a pitch's card lives)."""
+
+
+@dataclass(frozen=True)
+class Shown:
+    """What a press shows: a toast, replies, or the refusal when its pitch is gone."""
+
+    notice: Text | None = None
+    replies: tuple[Reply, ...] = ()
+    gone: bool = False
+
+
 class StaffButtons:
-    def __init__(self, team: Team) -> None:
+    def __init__(self, team: Team, actions: Actions) -> None:
         self.team = team
+        self.actions = actions
 
     async def on_press(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Check rights now, find the pitch the button names, act, redraw what changed."""
+        """Check rights now, act on the pitch the button names, redraw what changed."""
         query, chat, user = update.callback_query, update.effective_chat, update.effective_user
         if query is None or chat is None or user is None or not is_staff_data(query.data):
             return  # the pitch conversation's button (python-telegram-bot lets empty data in)
         team = self.team
-        if not await team.admit(context.bot, update):
+        actor = await team.admit(context.bot, update)
+        if actor is None:
             await answer_query(query, team.label(chat, user, text("staff_only")))
             raise stop()
         action = parse(query.data or "")
-        pitch = await self._pitch_of(action)
-        if action is None or isinstance(action, Outdated) or pitch is None:
+        in_group = chat.id == team.staff_chat_id and query.message is not None
+        pressed = query.message.message_id if in_group and query.message else None
+        press = Press(query, chat, user, actor, team.language(chat, user), pressed)
+        try:
+            shown = await self._act(context, press, action)
+        except Repeated:
+            raise stop() from None
+        if shown.gone:
             await answer_query(query, team.label(chat, user, _refusal(action)))
             raise stop()
-        language = team.language(chat, user)
-        replies: list[Reply] = []
-        notice = None
-        reference = pitch.reference or ""
-        match action:
-            case Page(pitch_id, forward):
-                after, before = (pitch_id, None) if forward else (None, pitch_id)
-                page = await new_page(team, after_id=after, before_id=before)
-                replies.append(Reply(page.blocks, page.buttons, replace=True))
-            case Show():
-                file = await team.desk.file(pitch_id=pitch.id)
-                if file is not None:
-                    replies.append(cards.full(file, team.flow, language))
-            case Write():
-                replies.append(reply_prompt(reference, user.first_name))
-            case Take():
-                claim = await team.desk.claim(pitch.id, user.id)
-                assert claim is not None
-                if claim.won:
-                    notice = text("staff_claim_won", reference=reference)
-                else:
-                    holder = cards.who(claim.holder, claim.holder_id)
-                    notice = text("staff_claim_taken", reference=reference, name=holder)
-                replies.extend(await self._refreshed(query, pitch.id, language))
-            case Erase(confirmed=True):
-                done = await erase(team, context.bot, reference, user.id)
-                replies.append(Reply(done.blocks, replace=True))
-            case Erase():
-                kept = text("staff_erase_kept", reference=reference)
-                replies.append(Reply((kept,), replace=True))
-            case SetStatus(status=status):
-                result = await change_status(team, context.bot, pitch.id, status, user.id)
-                notice = result.blocks[0]
-                if len(result.blocks) > 1:
-                    replies.append(result)  # the pitcher could not be told: say so plainly
-                replies.extend(await self._refreshed(query, pitch.id, language))
-        await answer_query(query, team.label(chat, user, notice) if notice else None)
-        await send_replies(context.bot, team.catalog, chat.id, language, replies, query)
+        notice = team.label(chat, user, shown.notice) if shown.notice else None
+        await answer_query(query, notice)
+        await send_replies(context.bot, team.catalog, chat.id, press.language, shown.replies, query)
         raise stop()
 
-    async def _pitch_of(self, action: StaffAction | Outdated | None) -> Pitch | None:
-        """The pitch a press is about: by reference, or a paging cursor's pitch."""
+    async def _act(
+        self,
+        context: ContextTypes.DEFAULT_TYPE,
+        press: Press,
+        action: StaffAction | Outdated | None,
+    ) -> Shown:
+        desk, bot, actor = self.team.desk, context.bot, press.actor
         match action:
             case None | Outdated():
-                return None
-            case Page(pitch_id):
-                return await self.team.desk.pitch(pitch_id)
-            case _:
-                return await self.team.desk.pitch_named(action.reference)
+                await desk.seen(actor)
+                return Shown(gone=True)
+            case Page(pitch_id, forward):
+                after, before = (pitch_id, None) if forward else (None, pitch_id)
+                page = await self.actions.new_page(actor, after_id=after, before_id=before)
+                if page is None:
+                    return Shown(gone=True)
+                return Shown(replies=(Reply(page.blocks, page.buttons, replace=True),))
+            case Show(reference):
+                file = await desk.file(actor, reference)
+                if file is None:
+                    return Shown(gone=True)
+                return Shown(replies=(cards.full(file, self.team.flow, press.language),))
+            case Write(reference):
+                if await desk.file(actor, reference) is None:
+                    return Shown(gone=True)
+                return Shown(replies=(reply_prompt(reference, press.user.first_name),))
+            case Take(reference):
+                change = await self.actions.take(bot, actor, reference, pressed=press.pressed)
+                if change is None:
+                    return Shown(gone=True)
+                if change.won:
+                    notice = text("staff_claim_won", reference=reference)
+                else:
+                    holder = change.previous or "–"
+                    notice = text("staff_claim_taken", reference=reference, name=holder)
+                return Shown(notice, (self._redrawn(press, change.file),))
+            case Erase(reference, confirmed=True):
+                done = await self.actions.erase(bot, actor, reference)
+                if done is None:
+                    return Shown(gone=True)
+                return Shown(replies=(Reply(done.blocks, replace=True),))
+            case Erase(reference):
+                if await desk.erasure(actor, reference) is None:
+                    return Shown(gone=True)
+                kept = text("staff_erase_kept", reference=reference)
+                return Shown(replies=(Reply((kept,), replace=True),))
+            case SetStatus(reference, status):
+                result, change = await self.actions.set_status(
+                    bot, actor, reference, status, pressed=press.pressed
+                )
+                if change is None:
+                    return Shown(gone=True)
+                # the pitcher could not be told: say so plainly, not only in a toast
+                told = (result,) if len(result.blocks) > 1 else ()
+                return Shown(result.blocks[0], (*told, self._redrawn(press, change.file)))
+        return Shown(gone=True)
 
-    async def _refreshed(self, query: CallbackQuery, pitch_id: int, language: str) -> list[Reply]:
+    def _redrawn(self, press: Press, file: PitchFile) -> Reply:
         """The pressed card or pitch redrawn with the current state."""
-        file = await self.team.desk.file(pitch_id=pitch_id)
-        if file is None:
-            return []
-        if _is_card(query):
-            shown = cards.card(file.pitch, self.team.flow, language, file.names)
+        flow, language = self.team.flow, press.language
+        if _is_card(press.query):
+            shown = cards.card(file.pitch, flow, language, file.names)
         else:
-            shown = cards.full(file, self.team.flow, language)
-        return [Reply(shown.blocks, shown.buttons, replace=True)]
+            shown = cards.full(file, flow, language)
+        return Reply(shown.blocks, shown.buttons, replace=True)
 
     async def on_reply(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """A staff member's reply to a marked message goes to that pitch's pitcher.
@@ -142,14 +184,15 @@ class StaffButtons:
         reference = answered_reference(message, context.bot.id)
         if reference is None:
             return
-        if not await self.team.admit(context.bot, update):
+        actor = await self.team.admit(context.bot, update)
+        if actor is None:
             return
-        file = await self.team.desk.file(reference=reference)
-        if file is None:  # erased since: the message must not reach anyone else
-            await self.team.say(context.bot, chat, user, Reply((text("staff_not_found"),)))
-            raise stop()
-        if chat.type == Chat.PRIVATE and file.pitch.pitcher.telegram_user_id == user.id:
+        private = chat.type == Chat.PRIVATE
+        try:
+            reply = await self.actions.reply(context.bot, actor, reference, said, private)
+        except Repeated:
+            raise stop() from None
+        except Theirs:
             return
-        reply = await reply_to_pitcher(self.team, context.bot, file.pitch.id, said, user.id)
         await self.team.say(context.bot, chat, user, reply)
         raise stop()

@@ -13,8 +13,11 @@ from bot.staff.callbacks import SetStatus, Show, Take, Write, encode
 from dialogs.answers import display
 from dialogs.flow import Flow
 from dialogs.replies import Button, Reply, Text, text
-from services.desk import PitchFile
-from storage.models import SENT_STATUSES, TEAM_ZONE, Event, Pitch, StaffMember
+from services.outcomes import PitchFile
+from storage.events import EventView
+from storage.members import StaffName
+from storage.models import SENT_STATUSES, TEAM_ZONE
+from storage.pitches import PitchView
 
 PREVIEW = 80
 
@@ -23,9 +26,9 @@ def when(moment: datetime | None) -> str:
     return moment.astimezone(TEAM_ZONE).strftime("%Y-%m-%d %H:%M") if moment else "–"
 
 
-def who(member: StaffMember | None, user_id: int | None) -> str:
-    if member is not None and (member.first_name or member.username):
-        return member.first_name or f"@{member.username}"
+def who(member: StaffName | None, user_id: int | None) -> str:
+    if member is not None:
+        return member.shown
     return str(user_id) if user_id else "–"
 
 
@@ -33,22 +36,20 @@ def status_text(status: str) -> Text:
     return text(f"staff_status_{status}")
 
 
-def _ref(pitch: Pitch) -> str:
-    """Cards are drawn for sent pitches only, which always have a reference."""
-    assert pitch.reference is not None, f"pitch {pitch.id} is a draft"
+def _ref(pitch: PitchView) -> str:
     return pitch.reference
 
 
-def _answers(pitch: Pitch) -> dict[str, str]:
-    return {a.question_key: a.value for a in pitch.answers}
+def _answers(pitch: PitchView) -> dict[str, str]:
+    return dict(pitch.answers)
 
 
-def headline(pitch: Pitch, flow: Flow) -> str:
-    idea = _answers(pitch).get(flow.questions[0].key, "")
+def headline(pitch: PitchView, flow: Flow) -> str:
+    idea = pitch.answer(flow.questions[0].key)
     return idea if len(idea) <= PREVIEW else idea[: PREVIEW - 1] + "…"
 
 
-def _fields(pitch: Pitch, flow: Flow, language: str, *, card: bool) -> list[Text]:
+def _fields(pitch: PitchView, flow: Flow, language: str, *, card: bool) -> list[Text]:
     answers = _answers(pitch)
     blocks = []
     for question in flow.questions:
@@ -65,13 +66,13 @@ def _fields(pitch: Pitch, flow: Flow, language: str, *, card: bool) -> list[Text
     return blocks
 
 
-def _assignee(pitch: Pitch, names: dict[int, StaffMember]) -> Text:
+def _assignee(pitch: PitchView, names: dict[int, StaffName]) -> Text:
     if pitch.assignee_id is None:
         return text("staff_unassigned")
     return text("staff_assignee", name=who(names.get(pitch.assignee_id), pitch.assignee_id))
 
 
-def _actions(pitch: Pitch) -> list[tuple[Button, ...]]:
+def _actions(pitch: PitchView) -> list[tuple[Button, ...]]:
     return [
         (
             Button(text("staff_button_take"), encode(Take(_ref(pitch)))),
@@ -84,19 +85,19 @@ def _actions(pitch: Pitch) -> list[tuple[Button, ...]]:
     ]
 
 
-def card(pitch: Pitch, flow: Flow, language: str, names: dict[int, StaffMember]) -> Reply:
+def card(pitch: PitchView, flow: Flow, language: str, names: dict[int, StaffName]) -> Reply:
     """The short card for the staff group: no contact details."""
     title = text(
         "staff_card_title",
-        reference=pitch.reference or "",
+        reference=pitch.reference,
         status=status_text(pitch.status),
         assignee=_assignee(pitch, names),
     )
     return Reply((title, *_fields(pitch, flow, language, card=True)), tuple(_actions(pitch)))
 
 
-def _event(event: Event, names: dict[int, StaffMember]) -> Text:
-    payload = event.payload or {}
+def _event(event: EventView, names: dict[int, StaffName]) -> Text:
+    payload = event.payload
     base = {"when": when(event.at), "who": who(names.get(event.actor_id or 0), event.actor_id)}
     match event.kind:
         case "status":
@@ -129,7 +130,7 @@ def full(file: PitchFile, flow: Flow, language: str) -> Reply:
     blocks = [
         text(
             "staff_full_title",
-            reference=pitch.reference or "",
+            reference=pitch.reference,
             status=status_text(pitch.status),
             assignee=_assignee(pitch, names),
             submitted=when(pitch.submitted_at),
@@ -170,7 +171,7 @@ def full(file: PitchFile, flow: Flow, language: str) -> Reply:
 
 def listing(
     title: Text,
-    pitches: Iterable[Pitch],
+    pitches: Iterable[PitchView],
     flow: Flow,
     empty: Text,
     paging: tuple[Button, ...] = (),
@@ -186,7 +187,7 @@ def listing(
         blocks.append(
             text(
                 "staff_list_item",
-                reference=pitch.reference or "",
+                reference=pitch.reference,
                 status=status_text(pitch.status),
                 date=when(pitch.submitted_at),
                 idea=headline(pitch, flow),
@@ -195,7 +196,7 @@ def listing(
         rows.append(
             (
                 Button(
-                    text("staff_button_open", reference=pitch.reference or ""),
+                    text("staff_button_open", reference=pitch.reference),
                     encode(Show(_ref(pitch))),
                 ),
             )
@@ -205,6 +206,11 @@ def listing(
     if paging:
         rows.append(paging)
     return Reply(tuple(blocks), tuple(rows))
+
+
+def erased_card(reference: str) -> Reply:
+    """What a pitch's card becomes when its pitcher is erased: the reference, no data."""
+    return Reply((text("staff_card_erased", reference=reference),))
 
 
 def duration(span: timedelta) -> Text:

@@ -66,7 +66,7 @@ class ChatExport:
             await team.say(bot, chat, user, Reply((reason, text("export_usage"))))
             return
         with tempfile.TemporaryDirectory(prefix="pitchbot-export-") as folder:
-            path = Path(folder) / file_name(options, team.desk.now().date())
+            path = Path(folder) / file_name(options, team.desk.clock().date())
             count = await export_to_path(team.desk.database, team.flow, options, path)
             if path.stat().st_size > DOCUMENT_LIMIT:
                 path = await asyncio.to_thread(zip_file, path)

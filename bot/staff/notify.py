@@ -17,35 +17,32 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
-from typing import Literal
 
-from telegram import Bot
+from telegram import Bot, InlineKeyboardMarkup
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import ContextTypes
 
 from bot.background import Background
 from bot.redelivery import TRANSIENT, Redelivery
+from bot.render import render
 from bot.sending import send_replies
 from bot.staff import cards
 from bot.staff.callbacks import Show, Write, encode
-from bot.threads import REPLY_MARK
 from dialogs.catalog import Catalog
 from dialogs.flow import Flow
 from dialogs.languages import known
 from dialogs.replies import Button, Reply, text
-from services.desk import Erasure, StaffDesk
-from storage.models import Pitch
+from dialogs.threads import REPLY_MARK
+from services.outcomes import Delivery, PitchFile, Tell
+from services.posting import Posting
 from storage.outbox import Queued
 
 log = logging.getLogger(__name__)
 
-NEWS_STATUSES = ("in_conversation", "supported", "referred", "not_pursued")
-"""Status changes a pitcher hears about."""
 BURST = 5
 """This many cards waiting at once is a burst: the team is told first how many come."""
 BURST_QUIET = timedelta(minutes=5)
 """At most one burst line in this time: a burst still arriving is not announced twice."""
-Delivery = Literal["sent", "queued", "failed"]
 MAX_ATTEMPTS = 3
 """Tries of a message Telegram refuses for itself before it is dropped."""
 
@@ -55,14 +52,14 @@ class TeamNotifier:
 
     def __init__(
         self,
-        desk: StaffDesk,
+        posting: Posting,
         catalog: Catalog,
         flow: Flow,
         staff_chat_id: int | None,
         language: str,
         redelivery: Redelivery,
     ) -> None:
-        self.desk = desk
+        self.posting = posting
         self.redelivery = redelivery
         self.catalog = catalog
         self.flow = flow
@@ -78,7 +75,7 @@ class TeamNotifier:
         """Every minute: wake the sender (never waiting for it: it may be pacing a burst
         for minutes) and forget spent update claims."""
         self.sending.wake(context.bot)
-        await self.desk.forget_handled_updates()
+        await self.posting.forget_handled_updates()
 
     async def send_queued(self, bot: Bot) -> int:
         """Post the outbox in order until it is empty or the group cannot be reached."""
@@ -87,7 +84,7 @@ class TeamNotifier:
             return posted  # kept until a staff group is configured
         while self.sending.woken():  # a wake-up during the reads below means: look again
             after = 0
-            while batch := await self.desk.queued(after=after):
+            while batch := await self.posting.queued(after=after):
                 await self._announce_burst(bot, batch[0].id)
                 for message in batch:
                     result = await self._post(bot, message)
@@ -102,11 +99,11 @@ class TeamNotifier:
 
         Not while an announced burst is still being posted (its line is still true), nor
         within :data:`BURST_QUIET` of the last line: a burst still arriving is one burst."""
-        now = self.desk.now()
+        now = self.posting.clock()
         recently = self._announced_at is not None and now - self._announced_at < BURST_QUIET
         if next_id <= self._announced or recently:
             return
-        waiting, newest = await self.desk.queued_cards(after=self._announced)
+        waiting, newest = await self.posting.queued_cards(after=self._announced)
         if waiting < BURST or self.staff_chat_id is None:
             return
         reply = Reply((text("staff_burst", count=waiting),))
@@ -124,10 +121,10 @@ class TeamNotifier:
         try:
             rendered = await self._render(message)
             if rendered is None:
-                await self.desk.dropped(message)  # its pitch or message is gone
+                await self.posting.dropped(message)  # its pitch or message is gone
                 return 0
             reply, what = rendered
-            await send_replies(bot, self.catalog, self.staff_chat_id, self.language, [reply])
+            sent = await send_replies(bot, self.catalog, self.staff_chat_id, self.language, [reply])
         except TelegramError as error:
             if isinstance(error, BadRequest) and not _about_the_chat(error):
                 return await self._refused(message, what, error)
@@ -135,8 +132,11 @@ class TeamNotifier:
             return None
         except ValueError as error:  # its content cannot be rendered or encoded
             return await self._refused(message, what, error)
-        await self.desk.posted(message)
+        await self.posting.posted(message, sent[0].message_id if sent else None)
         self._reported.discard(message.id)
+        if message.kind == "erased":
+            for card, reference in message.payload.get("cards", []):
+                await self.erase_card(bot, int(card), str(reference))
         return 1
 
     def _report(self, message: Queued, what: str, error: TelegramError) -> None:
@@ -153,9 +153,9 @@ class TeamNotifier:
             log.error(
                 "dropped %s for the staff chat after %d refusals: %s", what, MAX_ATTEMPTS, error
             )
-            await self.desk.dropped(message)
+            await self.posting.dropped(message)
         else:
-            await self.desk.not_posted(message)
+            await self.posting.not_posted(message)
         return 0
 
     async def _render(self, message: Queued) -> tuple[Reply, str] | None:
@@ -165,78 +165,65 @@ class TeamNotifier:
             references = ", ".join(message.payload.get("references", []))
             notice = Reply((text("staff_pitcher_erased", references=references),))
             return notice, f"the erasure notice of {references}"
-        file = await self.desk.file(pitch_id=message.pitch_id or 0)
-        if file is None:
-            return None
-        reference = file.pitch.reference
         if message.kind == "card":
             # a late card shows the pitch as it is now, taken by whom (by name) if so
+            file = await self.posting.card(message)
+            if file is None:
+                return None
             card = cards.card(file.pitch, self.flow, self.language, file.names)
-            return card, f"the card of {reference}"
-        said = await self.desk.relayed_text(message.event_id or 0)
-        if said is None:
+            return card, f"the card of {file.pitch.reference}"
+        relayed = await self.posting.relayed(message)
+        if relayed is None:
             return None
-        return _relayed(file.pitch, said), f"a message about {reference}"
+        reference = relayed.file.pitch.reference
+        return _relayed(reference, relayed.said), f"a message about {reference}"
 
-    async def tell_pitcher(
-        self, bot: Bot, pitch: Pitch, reply: Reply, event_id: int | None = None
-    ) -> Delivery:
-        """Send to the pitcher's private chat in their language."""
-        pitcher = pitch.pitcher
-        return await self._tell(
-            bot, pitcher.chat_id, pitcher.language, reply, pitch.reference, event_id
-        )
+    async def redraw(self, bot: Bot, file: PitchFile) -> None:
+        """The pitch changed: its card in the staff group shows it as it is now."""
+        if file.pitch.card_message_id is None:
+            return  # not posted yet: it will be drawn as it is when it goes out
+        card = cards.card(file.pitch, self.flow, self.language, file.names)
+        await self._edit(bot, file.pitch.card_message_id, card, file.pitch.reference)
 
-    async def tell_erased(self, bot: Bot, erasure: Erasure, reference: str) -> Delivery:
-        """Confirm an erasure to the person it was for."""
-        reply = Reply((text("erased"),))
-        return await self._tell(bot, erasure.chat_id, erasure.language, reply, reference)
+    async def erase_card(self, bot: Bot, message_id: int, reference: str) -> None:
+        """An erased pitch's card keeps only its reference: its content is gone for good."""
+        await self._edit(bot, message_id, cards.erased_card(reference), reference)
 
-    async def _tell(
-        self,
-        bot: Bot,
-        chat_id: int,
-        language: str,
-        reply: Reply,
-        reference: str | None,
-        event_id: int | None = None,
-    ) -> Delivery:
-        """``sent``; ``queued`` when Telegram could not take it now (it is tried again, see
-        :mod:`bot.redelivery`); ``failed`` when it never will (blocked, chat gone)."""
-        language = language if known(language) else self.language
+    async def _edit(self, bot: Bot, message_id: int, reply: Reply, reference: str) -> None:
+        if self.staff_chat_id is None:
+            return
+        shown = render(self.catalog, self.language, reply)[0]
+        markup = shown.markup if isinstance(shown.markup, InlineKeyboardMarkup) else None
         try:
-            await send_replies(bot, self.catalog, chat_id, language, [reply])
+            await bot.edit_message_text(
+                shown.html, self.staff_chat_id, message_id, reply_markup=markup
+            )
+        except BadRequest as error:
+            if "not modified" not in str(error).lower():
+                log.info("could not redraw the card of %s: %s", reference, error)
+        except TelegramError as error:
+            log.info("could not redraw the card of %s: %s", reference, error)
+
+    async def tell(self, bot: Bot, tell: Tell | None) -> Delivery | None:
+        """Send to a pitcher's private chat in their language: ``sent``; ``queued`` when
+        Telegram could not take it now (it is tried again, see :mod:`bot.redelivery`);
+        ``failed`` when it never will (blocked, chat gone). None: nothing to tell."""
+        if tell is None:
+            return None
+        language = tell.language if known(tell.language) else self.language
+        try:
+            await send_replies(bot, self.catalog, tell.chat_id, language, [tell.reply])
         except TRANSIENT:
-            await self.redelivery.tell(chat_id, language, reply, event_id)
+            await self.redelivery.tell(tell.chat_id, language, tell.reply, tell.event_id)
             return "queued"
         except TelegramError as error:
-            log.info("could not reach the pitcher of %s: %s", reference, error)
+            log.info("could not reach the pitcher of %s: %s", tell.reference, error)
             return "failed"
         return "sent"
 
-    async def team_message(
-        self, bot: Bot, pitch: Pitch, message: str, event_id: int | None = None
-    ) -> Delivery:
-        reply = Reply(
-            (
-                text("team_message", mark=REPLY_MARK, reference=pitch.reference or ""),
-                text("staff_relay_text", text=message),
-                text("team_message_footer"),
-            )
-        )
-        return await self.tell_pitcher(bot, pitch, reply, event_id)
 
-    async def status_news(self, bot: Bot, pitch: Pitch, status: str) -> Delivery | None:
-        """Tell the pitcher about a status they care about; None when there is nothing to say."""
-        if status not in NEWS_STATUSES:
-            return None
-        reply = Reply((text(f"status_news_{status}", reference=pitch.reference or ""),))
-        return await self.tell_pitcher(bot, pitch, reply)
-
-
-def _relayed(pitch: Pitch, said: str) -> Reply:
+def _relayed(reference: str, said: str) -> Reply:
     """A pitcher's message as the group reads it: marked, so a Telegram reply answers it."""
-    reference = pitch.reference or ""
     return Reply(
         (
             text("staff_relay", mark=REPLY_MARK, reference=reference),

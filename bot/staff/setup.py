@@ -11,6 +11,7 @@ from telegram.ext import (
     filters,
 )
 
+from bot.staff.actions import Actions
 from bot.staff.buttons import StaffButtons
 from bot.staff.callbacks import is_staff_data
 from bot.staff.commands import STAFF_COMMANDS, StaffCommands
@@ -28,7 +29,8 @@ def register_staff(
     place: filters.BaseFilter = filters.ChatType.PRIVATE
     if team.staff_chat_id is not None:
         place = place | filters.Chat(team.staff_chat_id)
-    commands, buttons = StaffCommands(team), StaffButtons(team)
+    actions = Actions(team)
+    commands, buttons = StaffCommands(team, actions), StaffButtons(team, actions)
     # new messages only: editing "/note P-2026-0042 …" must not add a second note
     fresh = place & filters.UpdateType.MESSAGE
     application.add_handler(

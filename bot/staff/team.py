@@ -17,6 +17,7 @@ from dialogs.flow import Flow
 from dialogs.languages import resolve
 from dialogs.replies import Reply, Text, text
 from services.desk import StaffDesk
+from services.outcomes import Actor
 
 
 @dataclass
@@ -40,19 +41,18 @@ class Team:
     def in_team_place(self, chat: Chat) -> bool:
         return chat.type == Chat.PRIVATE or chat.id == self.staff_chat_id
 
-    async def admit(self, bot: Bot, update: Update) -> bool:
-        """Check staff rights now; remember the member's names when admitted.
+    async def admit(self, bot: Bot, update: Update) -> Actor | None:
+        """Check staff rights now: the acting member, or None for anyone else.
 
-        A redelivered update of a staff member stops here, silently: it was handled.
+        The use case then claims the update (a redelivered one raises
+        :class:`~services.desk.Repeated`) and remembers the member's names.
         """
         user, chat = update.effective_user, update.effective_chat
         if user is None or chat is None or not self.in_team_place(chat):
-            return False
+            return None
         if not await self.gate.is_staff(bot, user.id):
-            return False
-        if not await self.desk.seen(person_of(user, chat.id), update.update_id):
-            raise stop()
-        return True
+            return None
+        return Actor(person_of(user, chat.id), update.update_id)
 
     async def say(self, bot: Bot, chat: Chat, user: User, *replies: Reply) -> None:
         await send_replies(bot, self.catalog, chat.id, self.language(chat, user), replies)

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import select
 from telegram.ext import Job
 
-from bot.threads import find_reference
+from dialogs.threads import find_reference
 from storage import outbox
 from storage.database import Database
 from storage.models import Event, Pitch
@@ -69,6 +69,16 @@ def in_group(messages: list[Sent]) -> list[Sent]:
 
 def texts(messages: list[Sent]) -> list[str]:
     return [visible(m.text) for m in messages]
+
+
+def said(messages: list[Sent]) -> list[Sent]:
+    """New messages only, without the cards redrawn in place."""
+    return [m for m in messages if m.method == "sendMessage"]
+
+
+def redrawn(messages: list[Sent]) -> list[str]:
+    """The staff group's messages edited in place (a changed pitch's card), as read."""
+    return [visible(m.text) for m in in_group(messages) if m.method == "editMessageText"]
 
 
 async def pitch_row(database: Database, reference: str) -> Pitch:

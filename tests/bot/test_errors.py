@@ -9,7 +9,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.redelivery import BACKOFF
-from storage import outbox, pitchers
+from storage import drafts, outbox
 from tests.bot import scenario
 from tests.bot.conftest import TOKEN, BotHarness
 from tests.bot.scenario import (
@@ -209,7 +209,7 @@ async def test_a_failed_unit_of_work_says_the_message_was_not_kept_and_logs_no_a
     ) -> None:
         await session.execute(text("INSERT INTO no_such_table VALUES (:value)"), {"value": value})
 
-    monkeypatch.setattr(pitchers, "set_answer", refused)
+    monkeypatch.setattr(drafts, "set_answer", refused)
     replies = await anna.send(secret)
 
     assert visible(replies[-1].text) == (

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from telegram import Update
 
-import storage.triage
+from services.desk import StaffDesk
 from storage.database import Database, create_database
 from tests.bot.conftest import (
     OLGA,
@@ -96,14 +96,14 @@ async def test_two_staff_taking_the_same_pitch_at_once_one_wins(
     """Two bot processes (each its own engine) on one database."""
     reference, pitch_id, card = await a_card(team)
     both_there = asyncio.Barrier(2)
-    claim = storage.triage.claim
+    take = StaffDesk.take
 
-    async def claim_at_once(*args: Any, **kwargs: Any) -> int | None:
-        """Both presses have read the free pitch before either takes it."""
+    async def take_at_once(*args: Any, **kwargs: Any) -> Any:
+        """Both presses reach the database together, each seeing a free pitch on its card."""
         await asyncio.wait_for(both_there.wait(), 5)
-        return await claim(*args, **kwargs)
+        return await take(*args, **kwargs)
 
-    monkeypatch.setattr(storage.triage, "claim", claim_at_once)
+    monkeypatch.setattr(StaffDesk, "take", take_at_once)
     other_database = create_database(database_url)
     other_app, other_request, _ = make_team_app(other_database, clock, FakeMonotonic())
     olga = {"id": OLGA, "is_bot": False, "first_name": "Olga", "username": "olga"}

@@ -15,6 +15,8 @@ from tests.bot.staff_scenario import (
     events_of,
     only,
     pitch_row,
+    redrawn,
+    said,
     send_pitch,
     stored_pitches,
     texts,
@@ -154,7 +156,9 @@ async def test_status_changes_are_recorded_with_who_and_when(
 
     replies = await staff_chat.send(f"/status {reference} IN_REVIEW")
 
-    assert texts(replies) == [f"✅ {reference}: 🆕 nieuw → 🔎 in behandeling"]
+    assert texts(said(replies)) == [f"✅ {reference}: 🆕 nieuw → 🔎 in behandeling"]
+    [card] = redrawn(replies)
+    assert card.startswith(f"📬 {reference} · 🔎 in behandeling"), "the card is true at once"
     pitch = await pitch_row(team.database, reference)
     assert pitch.status == "in_review" and pitch.status_changed_at == team.clock.now
     assert (await events_of(team.database, reference))[-1] == (
@@ -186,12 +190,12 @@ async def test_assign_to_me_or_to_a_known_staff_member(team: TeamHarness) -> Non
     olga, pieter = team.olga(), team.pieter()
     await pieter.send("/staffhelp")  # the bot now knows @pieter
 
-    assert texts(await olga.send(f"/assign {reference} me")) == [
-        f"🙋 {reference} is toegewezen aan Olga."
-    ]
-    assert texts(await olga.send(f"/assign {reference} @Pieter")) == [
-        f"🙋 {reference} is toegewezen aan Pieter."
-    ]
+    mine = await olga.send(f"/assign {reference} me")
+    assert texts(said(mine)) == [f"🙋 {reference} is toegewezen aan Olga."]
+    assert redrawn(mine)[0].startswith(f"📬 {reference} · 🆕 nieuw · 🙋 Olga")
+    to_pieter = await olga.send(f"/assign {reference} @Pieter")
+    assert texts(said(to_pieter)) == [f"🙋 {reference} is toegewezen aan Pieter."]
+    assert redrawn(to_pieter)[0].startswith(f"📬 {reference} · 🆕 nieuw · 🙋 Pieter")
     assert texts(await olga.send(f"/assign {reference} @nobody")) == [
         "@nobody ken ik niet als teamlid. Die persoon moet eerst zelf één teamcommando "
         "gebruiken (bv. /staffhelp)."

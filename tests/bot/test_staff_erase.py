@@ -11,7 +11,7 @@ from storage.database import Database
 from storage.models import Answer, Event, OutboxMessage, Pitch, Pitcher
 from tests.bot.conftest import OLGA, STAFF_CHAT, TeamHarness
 from tests.bot.scenario import snapshot, visible
-from tests.bot.staff_scenario import only, send_pitch, texts
+from tests.bot.staff_scenario import only, redrawn, said, send_pitch, texts
 
 ANNA, BRAM = 1001, 1002
 ERASED_FOR_ANNA = (
@@ -90,7 +90,7 @@ async def test_erasing_asks_first_then_removes_everything_of_that_pitcher_only(
             "Die pitch vind ik niet."
         ]
     assert bram in visible((await olga.send("/new"))[0].text)
-    logged = [r.getMessage() for r in caplog.records if r.name == "bot.staff.actions"]
+    logged = [r.getMessage() for r in caplog.records if r.name == "services.desk"]
     assert logged == [
         f"erased the pitcher of {second} and their 3 pitch(es) at the request of staff "
         f"member {OLGA}"
@@ -184,11 +184,14 @@ async def test_a_pitcher_can_erase_everything_of_theirs_and_the_team_is_told(
 
     assert texts(only(done, ANNA)) == [ERASED_FOR_ANNA]
     assert only(done, ANNA)[0].method == "editMessageText", "no button left to press again"
-    assert [visible(m.text) for m in only(done, STAFF_CHAT)] == [
+    assert [visible(m.text) for m in said(only(done, STAFF_CHAT))] == [
         f"🗑️ De pitcher van {first}, {second} liet alles van zich wissen (/forgetme). "
         "Die pitches zijn er niet meer. Verwijder ook hun kaarten en berichten hier in de "
         "groep, en exports die je bewaarde."
     ]
+    assert redrawn(done) == [
+        f"🗑️ {reference}: gewist op verzoek van de pitcher." for reference in (first, second)
+    ], "their cards in the group keep nothing but the reference"
     assert await _rows(team.database, ANNA) == dict.fromkeys(bram_before, 0)
     assert await _rows(team.database, BRAM) == bram_before
     assert "Ga je akkoord?" in visible((await anna.send("/start"))[-1].text)

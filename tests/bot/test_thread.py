@@ -19,6 +19,7 @@ from tests.bot.staff_scenario import (
     pitch_row,
     queued,
     retry,
+    said,
     send_pitch,
     texts,
     until,
@@ -310,7 +311,9 @@ async def test_the_pitcher_hears_of_a_decision_in_her_own_language(
     news = only(replies, ANNA)
     assert len(news) == 1 and NEWS[status].format(reference=reference) in news[0].text
     assert reference in news[0].text
-    assert in_group(replies)[0].text.startswith(f"✅ {reference}: 🆕 nieuw → "), "staff read nl"
+    assert said(in_group(replies))[0].text.startswith(f"✅ {reference}: 🆕 nieuw → "), (
+        "staff read nl"
+    )
     mine = await anna.send("/mypitches")
     assert f"{reference}</b> – {MYPITCHES[status]}" in mine[-1].text
 

@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from bot.staff.notify import NEWS_STATUSES
 from dialogs.catalog import Catalog, CatalogError
 from dialogs.engine import KNOWN_COMMANDS
 from dialogs.events import MEDIA_KINDS
 from dialogs.languages import LANGUAGES
 from dialogs.replies import text
+from services.desk import NEWS_STATUSES
 from services.export_columns import FIXED_COLUMNS, TELEGRAM_COLUMNS
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -29,10 +29,10 @@ from typing import Any
 import httpx
 import pytest
 
-from bot.threads import find_reference
 from dialogs.catalog import Catalog
 from dialogs.flow import Flow, Kind, load_flow
 from dialogs.replies import text
+from dialogs.threads import find_reference
 from tests.bot import scenario
 
 REPO = Path(__file__).resolve().parents[2]

@@ -26,10 +26,11 @@ from services.exporting import (
     zip_file,
 )
 from storage.database import Database
+from storage.events import add_note
 from storage.export import ExportRow, export_batches
 from storage.members import remember_staff
 from storage.pitchers import add_pitcher
-from storage.triage import add_note, assign
+from storage.workflow import assign
 from tests.storage.staff_helpers import NOW, OLGA, draft, pitcher, sent
 
 FLOW = load_flow()
@@ -84,8 +85,8 @@ async def _sofie(database: Database, answers: dict[str, str] | None = None) -> N
         await remember_staff(
             session, telegram_user_id=OLGA, username="olga_b", first_name="Olga", now=NOW
         )
-        await assign(session, pitch, OLGA, actor_id=OLGA, now=SUMMER)
-        await add_note(session, pitch, "bellen", actor_id=OLGA, now=SUMMER)
+        await assign(session, pitch.id, OLGA, actor_id=OLGA, now=SUMMER)
+        await add_note(session, pitch.id, "bellen", actor_id=OLGA, now=SUMMER)
         await session.commit()
 
 
@@ -156,7 +157,7 @@ async def test_anonymous_leaves_no_name_contact_or_telegram_identity_anywhere(
     async with database.sessions() as session:
         other = await pitcher(session, 55501234, "Jozefien")
         pitch = await sent(session, other, NOW, {"name": "Jozefien D.", "contact": "jd@x.be"})
-        await assign(session, pitch, 7777777, actor_id=OLGA, now=NOW)  # never seen: bare id
+        await assign(session, pitch.id, 7777777, actor_id=OLGA, now=NOW)  # never seen: bare id
         await session.commit()
 
     data = await _export(database, language="en", anonymous=True)

@@ -10,9 +10,9 @@ from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage import pitchers
+from storage import drafts, pitchers
 from storage.models import Pitch, Pitcher
-from storage.triage import set_status
+from storage.workflow import set_status
 
 NOW = datetime(2026, 3, 14, 9, 30, tzinfo=UTC)
 OLGA, PIETER = 7001, 7002
@@ -38,11 +38,11 @@ async def pitcher(session: AsyncSession, user_id: int = 1001, name: str = "Ines"
 async def draft(
     session: AsyncSession, owner: Pitcher, answers: dict[str, str] | None = None
 ) -> Pitch:
-    pitch_id = await pitchers.add_draft(
+    pitch_id = await drafts.add_draft(
         session, pitcher_id=owner.id, flow_version=1, step="idea", language="nl", now=NOW
     )
     for key, value in (answers or {"idea": "an idea"}).items():
-        await pitchers.set_answer(session, pitch_id, key, value, None, NOW)
+        await drafts.set_answer(session, pitch_id, key, value, None, NOW)
     pitch = await session.get(Pitch, pitch_id)
     assert pitch is not None
     return pitch
@@ -57,9 +57,9 @@ async def sent(
 ) -> Pitch:
     """A pitch sent at ``at`` and, if ``status`` is not new, moved there by staff."""
     pitch = await draft(session, owner, answers)
-    await pitchers.submit(session, pitch.id, at)
+    await drafts.submit(session, pitch.id, at)
     await session.refresh(pitch)
     if status != "new":
-        await set_status(session, pitch, status, actor_id=OLGA, now=at)
-    await session.flush()
+        await set_status(session, pitch.id, status, actor_id=OLGA, now=at)
+        await session.refresh(pitch)
     return pitch

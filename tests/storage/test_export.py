@@ -11,9 +11,10 @@ import pytest
 from sqlalchemy import event
 
 from storage.database import Database
+from storage.events import add_note
 from storage.export import ExportFilter, ExportRow, day_start, export_batches
 from storage.members import remember_staff
-from storage.triage import add_note, assign
+from storage.workflow import assign
 from tests.storage.staff_helpers import NOW, OLGA, PIETER, draft, pitcher, sent
 
 KEYS = ("idea", "name")
@@ -59,9 +60,9 @@ async def test_a_row_carries_the_pitch_its_pitcher_notes_and_the_assignee_by_nam
         await remember_staff(
             session, telegram_user_id=OLGA, username="olga_b", first_name="Olga", now=NOW
         )
-        await assign(session, pitch, OLGA, actor_id=OLGA, now=NOW)
-        await add_note(session, pitch, "call her", actor_id=OLGA, now=NOW)
-        await add_note(session, pitch, "called", actor_id=OLGA, now=NOW + timedelta(hours=1))
+        await assign(session, pitch.id, OLGA, actor_id=OLGA, now=NOW)
+        await add_note(session, pitch.id, "call her", actor_id=OLGA, now=NOW)
+        await add_note(session, pitch.id, "called", actor_id=OLGA, now=NOW + timedelta(hours=1))
         await session.commit()
 
     (row,) = await _rows(database, ExportFilter())
@@ -77,7 +78,7 @@ async def test_a_row_carries_the_pitch_its_pitcher_notes_and_the_assignee_by_nam
 async def test_an_assignee_never_seen_by_the_bot_keeps_only_the_id(database: Database) -> None:
     async with database.sessions() as session:
         pitch = await sent(session, await pitcher(session), NOW)
-        await assign(session, pitch, PIETER, actor_id=OLGA, now=NOW)
+        await assign(session, pitch.id, PIETER, actor_id=OLGA, now=NOW)
         await session.commit()
 
     (row,) = await _rows(database, ExportFilter())
@@ -161,8 +162,8 @@ async def test_batches_are_fixed_size_in_id_order_and_each_is_one_query(
         for number in range(7):
             owner = await pitcher(session, 2000 + number, f"P{number}")
             pitch = await sent(session, owner, NOW + timedelta(minutes=number))
-            await assign(session, pitch, OLGA + number % 2, actor_id=OLGA, now=NOW)
-            await add_note(session, pitch, "n", actor_id=OLGA, now=NOW)
+            await assign(session, pitch.id, OLGA + number % 2, actor_id=OLGA, now=NOW)
+            await add_note(session, pitch.id, "n", actor_id=OLGA, now=NOW)
         await session.commit()
 
     with _counting(database) as statements:

@@ -9,7 +9,7 @@ from sqlalchemy import Connection, func, select
 from storage.database import Database
 from storage.migrate import alembic_config, migration_transaction, upgrade
 from storage.models import Answer, Event, Pitch, Pitcher
-from storage.triage import erase_pitcher
+from storage.workflow import erase_pitcher
 from tests.storage.staff_helpers import NOW, pitcher, sent
 
 

@@ -8,9 +8,10 @@ from alembic import command
 from sqlalchemy import Connection, select, text
 
 from storage.database import Database
+from storage.events import add_note
 from storage.migrate import alembic_config, migration_transaction, upgrade
 from storage.models import Answer, Event, OutboxMessage, Pitch, Pitcher
-from storage.triage import add_note, erase_pitcher
+from storage.workflow import erase_pitcher
 from tests.conftest import SERVER_URL
 from tests.storage.staff_helpers import NOW, pitcher, sent
 
@@ -20,9 +21,9 @@ async def _newest_of_everything(database: Database, user_id: int) -> dict[str, i
     async with database.transaction() as session:
         owner = await pitcher(session, user_id=user_id)
         pitch = await sent(session, owner, NOW, {"idea": "x"})
-        note = await add_note(session, pitch, "bel terug", actor_id=7001, now=NOW)
+        note = await add_note(session, pitch.id, "bel terug", actor_id=7001, now=NOW)
         answer = (await session.execute(select(Answer.id).where(Answer.pitch_id == pitch.id))).one()
-        return {"pitcher": owner.id, "pitch": pitch.id, "answer": answer[0], "event": note.id}
+        return {"pitcher": owner.id, "pitch": pitch.id, "answer": answer[0], "event": note}
 
 
 async def test_erasing_the_newest_pitcher_frees_no_id_for_the_next(database: Database) -> None:

@@ -10,8 +10,8 @@ from sqlalchemy import Connection, text
 
 from storage import outbox
 from storage.database import Database
+from storage.events import add_message
 from storage.migrate import alembic_config, migration_transaction, upgrade
-from storage.triage import add_message
 from tests.storage.staff_helpers import NOW, pitcher, sent
 
 
@@ -31,7 +31,7 @@ async def test_waiting_cards_and_messages_move_into_the_outbox_in_order(
         newer = await sent(session, anna, NOW + timedelta(hours=2))
         said = await add_message(
             session,
-            older,
+            older.id,
             "vraag",
             direction="in",
             actor_id=None,
@@ -39,11 +39,11 @@ async def test_waiting_cards_and_messages_move_into_the_outbox_in_order(
             now=NOW + timedelta(hours=1),
         )
         # the queue as the old code kept it: cards by staff_card_sent_at, relays apart
-        await outbox.queue(session, "relay", NOW + timedelta(hours=1), event_id=said.id)
+        await outbox.queue(session, "relay", NOW + timedelta(hours=1), event_id=said)
     async with database.engine.connect() as connection:
         await connection.run_sync(_downgrade_to_0011)
         waiting = await connection.execute(text("SELECT event_id FROM pending_relays"))
-        assert waiting.scalars().all() == [said.id]
+        assert waiting.scalars().all() == [said]
 
     await upgrade(database)
 
@@ -51,6 +51,6 @@ async def test_waiting_cards_and_messages_move_into_the_outbox_in_order(
         moved = await outbox.due(session)
     assert [(m.kind, m.pitch_id, m.event_id) for m in moved] == [
         ("card", older.id, None),
-        ("relay", older.id, said.id),
+        ("relay", older.id, said),
         ("card", newer.id, None),
     ]

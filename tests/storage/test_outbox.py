@@ -7,7 +7,8 @@ from datetime import timedelta
 
 from storage import outbox
 from storage.database import Database
-from storage.triage import add_message, erase_pitcher
+from storage.events import add_message
+from storage.workflow import erase_pitcher
 from tests.storage.staff_helpers import NOW, pitcher, sent
 
 
@@ -17,16 +18,16 @@ async def test_messages_come_out_in_the_order_they_were_queued(database: Databas
         pitch = await sent(session, anna, NOW)
         await outbox.queue(session, "card", NOW, pitch_id=pitch.id)
         said = await add_message(
-            session, pitch, "vraag", direction="in", actor_id=None, delivered=True, now=NOW
+            session, pitch.id, "vraag", direction="in", actor_id=None, delivered=True, now=NOW
         )
-        await outbox.queue(session, "relay", NOW, pitch_id=pitch.id, event_id=said.id)
+        await outbox.queue(session, "relay", NOW, pitch_id=pitch.id, event_id=said)
         await outbox.queue(session, "erased", NOW, payload={"references": ["P-2026-0009"]})
 
     async with database.transaction() as session:
         waiting = await outbox.due(session)
         assert [(m.kind, m.pitch_id, m.event_id) for m in waiting] == [
             ("card", pitch.id, None),
-            ("relay", pitch.id, said.id),
+            ("relay", pitch.id, said),
             ("erased", None, None),
         ]
         assert waiting[2].payload == {"references": ["P-2026-0009"]}

@@ -10,23 +10,24 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.database import Database
-from storage.models import Answer, Event, Pitch, Pitcher, PitchStatus, ReferenceCounter
-from storage.pitchers import (
+from storage.drafts import (
     DraftPlace,
-    PitcherRecord,
     add_draft,
-    add_pitcher,
-    claim,
     delete_answers,
     delete_draft,
-    is_repeat,
-    load,
-    mark_group_notified,
     place_draft,
-    references_of,
     set_answer,
     submit,
     summaries,
+)
+from storage.models import Answer, Event, Pitch, Pitcher, PitchStatus, ReferenceCounter
+from storage.pitchers import (
+    PitcherRecord,
+    add_pitcher,
+    claim,
+    is_repeat,
+    load,
+    mark_group_notified,
     update_pitcher,
 )
 
@@ -264,14 +265,12 @@ async def test_summaries_list_newest_first_drafts_included(database: Database) -
     async with database.sessions() as session:
         listed = await summaries(session, pitcher.id, "idea")
         _, draft = await load(session, 1001)
-        references = await references_of(session, pitcher.id)
 
     assert [(p.reference, p.status, p.headline) for p in listed] == [
         (None, "draft", ""),
         ("P-2026-0001", "new", "the first idea"),
     ]
     assert draft is not None and draft.id == newest
-    assert references == (["P-2026-0001"], 2)
 
 
 async def test_a_group_is_told_about_private_chats_only_once(database: Database) -> None:

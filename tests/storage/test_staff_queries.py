@@ -10,15 +10,8 @@ from sqlalchemy import event
 
 from storage.database import Database
 from storage.models import Event
-from storage.staff import (
-    Page,
-    get_pitch,
-    get_pitch_by_reference,
-    page_of_status,
-    search,
-    stats,
-)
-from storage.triage import set_status
+from storage.pitches import Page, find, page_of_status, search, stats, view
+from storage.workflow import set_status
 from tests.storage.staff_helpers import NOW, OLGA, draft, pitcher, sent
 
 HOUR = timedelta(hours=1)
@@ -59,7 +52,7 @@ async def test_staff_page_through_new_pitches_forward_and_back(database: Databas
     assert (third.has_previous, third.has_next, len(third.pitches)) == (True, False, 5)
     assert back_to_second == second and back_to_first == first
     # Answers and pitcher came along: usable after the session closed.
-    assert first.pitches[0].answers[0].value == "an idea"
+    assert first.pitches[0].answers[0] == ("idea", "an idea")
     assert first.pitches[0].pitcher.first_name == "Ines"
 
 
@@ -68,9 +61,9 @@ async def test_going_back_near_the_start_shows_the_whole_first_page(database: Da
     async with database.sessions() as session:
         # Two of the first page were handled meanwhile: fewer than ten lie before #12.
         for pitch_id in new[:2]:
-            pitch = await get_pitch(session, pitch_id)
+            pitch = await view(session, pitch_id)
             assert pitch is not None
-            await set_status(session, pitch, "in_review", actor_id=OLGA, now=NOW)
+            await set_status(session, pitch.id, "in_review", actor_id=OLGA, now=NOW)
         await session.commit()
 
         back = await page_of_status(session, "new", before_id=new[11])
@@ -104,7 +97,7 @@ async def test_search_finds_every_word_across_answers_ignoring_case(database: Da
         both = await search(session, statuses=None, words=["REPAIR", "ghent"])
         repair = await search(session, statuses=None, words=["repair"])
         nothing = await search(session, statuses=None, words=["repair", "antwerp"])
-        await set_status(session, cafe, "in_review", actor_id=OLGA, now=NOW)
+        await set_status(session, cafe.id, "in_review", actor_id=OLGA, now=NOW)
         only_new = await search(session, statuses=["new"], words=["Repair"])
         one_of_two = await search(session, statuses=None, words=["repair"], limit=1)
 
@@ -137,12 +130,12 @@ async def test_a_reference_is_found_whatever_its_case(database: Database) -> Non
         await session.commit()
 
     async with database.sessions() as session:
-        found = await get_pitch_by_reference(session, " p-2026-0001 ")
-        assert await get_pitch_by_reference(session, "P-2026-0002") is None
-        assert await get_pitch(session, 424242) is None
+        found = await find(session, " p-2026-0001 ")
+        assert await find(session, "P-2026-0002") is None
+        assert await view(session, 424242) is None
 
     assert found is not None and found.id == pitch.id
-    assert found.answers[0].value == "Buurtmoestuin" and found.pitcher.first_name == "Ines"
+    assert found.answer("idea") == "Buurtmoestuin" and found.pitcher.first_name == "Ines"
 
 
 async def test_stats_count_each_status_the_week_and_the_median_first_reply(

@@ -8,10 +8,11 @@ from datetime import timedelta
 import pytest
 
 from storage.database import Database
+from storage.events import add_message, add_note, history, mark_delivery
 from storage.members import remember_staff, staff_by_username, staff_names
 from storage.models import Pitch
-from storage.staff import get_pitch, history, latest_open_pitch
-from storage.triage import add_message, add_note, assign, claim, mark_delivery, set_status
+from storage.pitches import PitchView, latest_open, view
+from storage.workflow import assign, set_status, take
 from tests.storage.staff_helpers import NOW, OLGA, PIETER, draft, pitcher, sent
 
 LATER = NOW + timedelta(hours=2)
@@ -24,9 +25,9 @@ async def _one_new_pitch(database: Database) -> int:
         return pitch.id
 
 
-async def _pitch(database: Database, pitch_id: int) -> Pitch:
+async def _pitch(database: Database, pitch_id: int) -> PitchView:
     async with database.sessions() as session:
-        pitch = await get_pitch(session, pitch_id)
+        pitch = await view(session, pitch_id)
     assert pitch is not None
     return pitch
 
@@ -34,17 +35,15 @@ async def _pitch(database: Database, pitch_id: int) -> Pitch:
 async def test_a_status_change_is_recorded_once_with_who_and_when(database: Database) -> None:
     pitch_id = await _one_new_pitch(database)
     async with database.sessions() as session:
-        pitch = await get_pitch(session, pitch_id)
-        assert pitch is not None
-        assert await set_status(session, pitch, "in_review", actor_id=OLGA, now=LATER) == "new"
-        assert await set_status(session, pitch, "in_review", actor_id=PIETER, now=LATER) is None
+        assert await set_status(session, pitch_id, "in_review", actor_id=OLGA, now=LATER) == "new"
+        assert await set_status(session, pitch_id, "in_review", actor_id=PIETER, now=LATER) is None
         await session.commit()
 
     async with database.sessions() as session:
         events = await history(session, pitch_id)
-    again = await _pitch(database, pitch_id)
-    assert again.status == "in_review"
-    assert again.status_changed_at == again.updated_at == LATER
+        row = await session.get(Pitch, pitch_id)
+    assert row is not None and row.status == "in_review"
+    assert row.status_changed_at == row.updated_at == LATER
     assert [(e.kind, e.actor_id, e.at, e.payload) for e in events] == [
         ("status", None, NOW, {"from": "draft", "to": "new"}),
         ("status", OLGA, LATER, {"from": "new", "to": "in_review"}),
@@ -58,9 +57,13 @@ async def test_no_status_change_to_draft_unknown_or_from_a_draft(database: Datab
         unsent = await draft(session, owner)
         for status in ("draft", "lost"):
             with pytest.raises(ValueError):
-                await set_status(session, pitch, status, actor_id=OLGA, now=LATER)
+                await set_status(session, pitch.id, status, actor_id=OLGA, now=LATER)
         with pytest.raises(ValueError, match="draft"):
-            await set_status(session, unsent, "in_review", actor_id=OLGA, now=LATER)
+            await set_status(session, unsent.id, "in_review", actor_id=OLGA, now=LATER)
+        with pytest.raises(LookupError):
+            await set_status(session, 424242, "in_review", actor_id=OLGA, now=LATER)
+        await session.refresh(pitch)
+        await session.refresh(unsent)
     assert (pitch.status, unsent.status) == ("new", "draft")
 
 
@@ -69,26 +72,22 @@ async def test_two_staff_taking_a_pitch_at_once_one_wins(database: Database) -> 
 
     both_read = asyncio.Barrier(2)
 
-    async def take(staff_id: int) -> tuple[int | None, int | None]:
+    async def taking(staff_id: int) -> int | None:
         async with database.sessions() as session, session.begin():
-            pitch = await get_pitch(session, pitch_id)  # as the bot does: a copy in memory
+            pitch = await view(session, pitch_id)  # as a card shows it: free
             assert pitch is not None and pitch.assignee_id is None
-            await both_read.wait()  # at once: neither has claimed when the other reads
-            holder = await claim(session, pitch_id, staff_id, now=LATER)
-            return holder, pitch.assignee_id
+            await both_read.wait()  # at once: neither has taken it when the other reads
+            return await take(session, pitch_id, staff_id, now=LATER)
 
-    results = await asyncio.gather(take(OLGA), take(PIETER))
+    results = await asyncio.gather(taking(OLGA), taking(PIETER))
 
-    winners = [
-        staff for staff, (holder, _) in zip((OLGA, PIETER), results, strict=True) if not holder
-    ]
+    winners = [staff for staff, holder in zip((OLGA, PIETER), results, strict=True) if not holder]
     assert len(winners) == 1
     winner = winners[0]
-    # Both in-memory copies were brought up to date; the loser was told who has it.
-    assert sorted(results, key=lambda r: r[0] is not None) == [(None, winner), (winner, winner)]
+    assert sorted(results, key=lambda r: r is not None) == [None, winner], "told who has it"
     async with database.sessions() as session:
         events = [e for e in await history(session, pitch_id) if e.kind == "assign"]
-        assert await claim(session, pitch_id, winner, now=LATER) is None  # already theirs
+        assert await take(session, pitch_id, winner, now=LATER) is None  # already theirs
         await session.commit()
         assert len([e for e in await history(session, pitch_id) if e.kind == "assign"]) == 1
     assert [(e.actor_id, e.payload) for e in events] == [(winner, {"from": None, "to": winner})]
@@ -98,17 +97,15 @@ async def test_two_staff_taking_a_pitch_at_once_one_wins(database: Database) -> 
 async def test_taking_a_pitch_that_does_not_exist_fails(database: Database) -> None:
     async with database.sessions() as session:
         with pytest.raises(LookupError):
-            await claim(session, 424242, OLGA, now=NOW)
+            await take(session, 424242, OLGA, now=NOW)
 
 
 async def test_assigning_and_unassigning_are_on_record(database: Database) -> None:
     pitch_id = await _one_new_pitch(database)
     async with database.sessions() as session:
-        pitch = await get_pitch(session, pitch_id)
-        assert pitch is not None
-        await assign(session, pitch, PIETER, actor_id=OLGA, now=LATER)
-        await assign(session, pitch, PIETER, actor_id=OLGA, now=LATER)  # no change, no event
-        await assign(session, pitch, None, actor_id=PIETER, now=LATER)
+        assert await assign(session, pitch_id, PIETER, actor_id=OLGA, now=LATER)
+        assert not await assign(session, pitch_id, PIETER, actor_id=OLGA, now=LATER), "no event"
+        assert await assign(session, pitch_id, None, actor_id=PIETER, now=LATER)
         await session.commit()
         events = [e for e in await history(session, pitch_id) if e.kind == "assign"]
 
@@ -122,23 +119,21 @@ async def test_assigning_and_unassigning_are_on_record(database: Database) -> No
 async def test_notes_and_the_thread_come_back_in_order(database: Database) -> None:
     pitch_id = await _one_new_pitch(database)
     async with database.sessions() as session:
-        pitch = await get_pitch(session, pitch_id)
-        assert pitch is not None
         reply = await add_message(
             session,
-            pitch,
+            pitch_id,
             "Can we call?",
             direction="out",
             actor_id=OLGA,
             delivered=False,
             now=LATER,
         )
-        await add_note(session, pitch, "Promising", actor_id=OLGA, now=NOW + timedelta(hours=1))
+        await add_note(session, pitch_id, "Promising", actor_id=OLGA, now=NOW + timedelta(hours=1))
         await add_message(
-            session, pitch, "Yes!", direction="in", actor_id=None, delivered=True, now=LATER
+            session, pitch_id, "Yes!", direction="in", actor_id=None, delivered=True, now=LATER
         )
         await session.commit()
-        await mark_delivery(session, reply.id, True)
+        await mark_delivery(session, reply, True)
         await session.commit()
 
     async with database.sessions() as session:
@@ -158,7 +153,7 @@ async def test_free_text_goes_to_the_newest_open_pitch(database: Database) -> No
     async with database.sessions() as session:
         owner = await pitcher(session)
         other = await pitcher(session, user_id=2002, name="Jan")
-        assert await latest_open_pitch(session, owner.id) is None
+        assert await latest_open(session, owner.id) is None
         older = await sent(session, owner, NOW, {"idea": "older"}, status="supported")
         await sent(session, owner, LATER, status="archived")
         await draft(session, owner)
@@ -166,9 +161,9 @@ async def test_free_text_goes_to_the_newest_open_pitch(database: Database) -> No
         await session.commit()
 
     async with database.sessions() as session:
-        found = await latest_open_pitch(session, owner.id)
+        found = await latest_open(session, owner.id)
     assert found is not None and found.id == older.id
-    assert found.answers[0].value == "older"
+    assert found.answer("idea") == "older"
 
 
 async def test_staff_are_found_by_username_in_any_case(database: Database) -> None:

@@ -1,0 +1,90 @@
+"""What the team's use cases take and give back: plain values, no Telegram, no SQL.
+
+The staff side's adapter (bot/staff) builds an :class:`Actor` from an update, calls a
+use case of :class:`~services.desk.StaffDesk`, and renders the :class:`Change` it gets:
+the pitch as it is now, the staff group's card to redraw, and the :class:`Tell` for the
+pitcher.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from dialogs.replies import Reply
+from services.types import Person
+from storage.events import EventView
+from storage.members import StaffName
+from storage.pitches import PitchView
+from storage.workflow import Erasure
+
+
+class Repeated(Exception):
+    """Telegram redelivered an update that was handled before: nothing is done again."""
+
+
+class Theirs(Exception):
+    """A staff member answered about their own pitch, as its pitcher: not team business."""
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The staff member acting, and the update they act with (None from the console)."""
+
+    person: Person
+    update_id: int | None = None
+
+
+@dataclass(frozen=True)
+class PitchFile:
+    """A pitch with everything the team shows about it."""
+
+    pitch: PitchView
+    history: list[EventView]
+    names: dict[int, StaffName]
+
+    def name(self, user_id: int | None) -> str:
+        """A staff member as cards show them: their name if known, else the id."""
+        if user_id is None:
+            return "–"
+        known = self.names.get(user_id)
+        return known.shown if known is not None else str(user_id)
+
+
+@dataclass(frozen=True)
+class Tell:
+    """A message for a pitcher's private chat, in their language."""
+
+    chat_id: int
+    language: str
+    reply: Reply
+    reference: str | None
+    event_id: int | None = None
+    """The thread's message this delivers, marked delivered once Telegram takes it."""
+
+
+@dataclass(frozen=True)
+class Change:
+    """What a staff action left behind: the pitch now, the group card to redraw, news."""
+
+    file: PitchFile
+    card: PitchFile | None = None
+    """The pitch again when its card in the staff group shows what just changed."""
+    tell: Tell | None = None
+    previous: str | None = None
+    """Take: who had it (a name) when someone else won; status: the old status."""
+    won: bool = True
+    """Take: whether the pitch is now the actor's; status: whether anything changed."""
+    event_id: int | None = None
+    """Reply: the thread's message that was stored before sending."""
+
+
+@dataclass(frozen=True)
+class Erased:
+    erasure: Erasure
+    tell: Tell
+    cards: tuple[tuple[int, str], ...] = field(default=())
+
+
+Delivery = Literal["sent", "queued", "failed"]
+"""What became of a :class:`Tell`: taken, kept to be tried again, or never deliverable."""

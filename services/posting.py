@@ -1,0 +1,81 @@
+"""What the staff group's sender reads and reports: the outbox, one message at a time.
+
+The sender (:mod:`bot.staff.notify`) posts the queue oldest first at the group's pace;
+each message is read here as it is about to be posted (so a late card shows the pitch as
+it is now), and reported back once Telegram took it, refused it, or it became moot.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from services.outcomes import PitchFile
+from services.types import Clock, utc_now
+from storage import events, members, outbox, pitches, updates, workflow
+from storage.database import Database
+from storage.outbox import Queued
+
+
+@dataclass(frozen=True)
+class Relayed:
+    """A pitcher's message for the group, with the pitch it is about."""
+
+    file: PitchFile
+    said: str
+
+
+class Posting:
+    """The staff group's outbox, read and settled in short units of work."""
+
+    def __init__(self, database: Database, clock: Clock = utc_now) -> None:
+        self.database = database
+        self.clock = clock
+
+    async def queued(self, *, after: int = 0) -> list[Queued]:
+        """The staff group's waiting messages, oldest first."""
+        async with self.database.sessions() as session:
+            return await outbox.due(session, after=after)
+
+    async def queued_cards(self, *, after: int = 0) -> tuple[int, int]:
+        """How many cards wait beyond outbox id ``after``, and the newest one's id."""
+        async with self.database.sessions() as session:
+            return await outbox.waiting_cards(session, after=after)
+
+    async def card(self, message: Queued) -> PitchFile | None:
+        """A queued card's pitch as it is now (taken by whom, if so); None if it is gone."""
+        async with self.database.sessions() as session:
+            pitch = await pitches.view(session, message.pitch_id or 0)
+            if pitch is None:
+                return None
+            ids = {pitch.assignee_id} if pitch.assignee_id else set()
+            return PitchFile(pitch, [], await members.staff_names(session, ids))
+
+    async def relayed(self, message: Queued) -> Relayed | None:
+        """What a pitcher wrote to the team, with its pitch; None if it is gone."""
+        async with self.database.sessions() as session:
+            pitch = await pitches.view(session, message.pitch_id or 0)
+            said = await events.message_text(session, message.event_id or 0)
+            if pitch is None or said is None:
+                return None
+            return Relayed(PitchFile(pitch, [], {}), said)
+
+    async def posted(self, message: Queued, message_id: int | None) -> None:
+        """The group took it: out of the outbox; a card is noted on its pitch (when, and
+        which message, so that every change redraws it)."""
+        async with self.database.transaction() as session:
+            await outbox.sent(session, message.id)
+            if message.kind == "card" and message.pitch_id is not None:
+                await workflow.card_posted(session, message.pitch_id, message_id, self.clock())
+
+    async def not_posted(self, message: Queued) -> None:
+        async with self.database.transaction() as session:
+            await outbox.failed(session, message.id)
+
+    async def dropped(self, message: Queued) -> None:
+        async with self.database.transaction() as session:
+            await outbox.sent(session, message.id)
+
+    async def forget_handled_updates(self) -> None:
+        """Claims of updates Telegram can no longer redeliver are spent: drop them."""
+        async with self.database.transaction() as session:
+            await updates.forget_handled(session, self.clock())
