@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, event, make_url
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -77,6 +78,13 @@ def is_database_url(url: str) -> bool:
     return True
 
 
+def insert_with_conflicts(session: AsyncSession, table: Any) -> Any:
+    """An INSERT that can say ON CONFLICT, in the session's dialect (SQLite and PostgreSQL
+    spell it alike, but SQLAlchemy builds it per dialect)."""
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    return dialect.insert(table)
+
+
 def shown_url(url: str) -> str:
     """A database URL fit for output: any password masked."""
     return make_url(url).render_as_string(hide_password=True)
@@ -90,9 +98,9 @@ def is_sqlite(url: str) -> bool:
 def create_database(url: str) -> Database:
     """Build the engine for ``url``; relative SQLite paths are relative to the cwd."""
     options: dict[str, Any] = {}
-    sqlite = is_sqlite(url)
-    path = make_url(url).database if sqlite else None
-    if sqlite and path in (None, "", ":memory:"):
+    on_sqlite = is_sqlite(url)
+    path = make_url(url).database if on_sqlite else None
+    if on_sqlite and path in (None, "", ":memory:"):
         # One shared connection, or every session would see its own empty database.
         options["poolclass"] = StaticPool
     elif path is not None and not path.startswith("file:"):
@@ -100,10 +108,10 @@ def create_database(url: str) -> Database:
     # hide_parameters: a failed statement's error (logged with the failed update) must
     # not carry what people wrote, only the SQL
     engine = create_async_engine(url, hide_parameters=True, **options)
-    if sqlite:
+    if on_sqlite:
         event.listen(engine.sync_engine, "connect", _set_sqlite_pragmas)
         event.listen(engine.sync_engine, "savepoint", _begin_before_savepoint)
-    lock = asyncio.Lock() if sqlite else None
+    lock = asyncio.Lock() if on_sqlite else None
     return Database(engine, async_sessionmaker(engine, expire_on_commit=False), lock)
 
 

@@ -15,10 +15,10 @@ from datetime import datetime
 from typing import Any, cast
 
 from sqlalchemy import Table, and_, bindparam, delete, insert, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.database import insert_with_conflicts
 from storage.models import Answer, Event, Pitch, PitchStatus, ReferenceCounter
 
 PITCHES = cast(Table, Pitch.__table__)
@@ -83,9 +83,10 @@ def _upsert(session: AsyncSession) -> Any:
     """The answer upsert in the session's dialect (both have ON CONFLICT), built once."""
     name = session.get_bind().dialect.name
     if name not in _UPSERTS:
-        dialect = postgresql if name == "postgresql" else sqlite
         names = ("pitch_id", "question_key", "value", "message_id", "updated_at")
-        statement = dialect.insert(ANSWERS).values({n: bindparam(f"new_{n}") for n in names})
+        statement = insert_with_conflicts(session, ANSWERS).values(
+            {n: bindparam(f"new_{n}") for n in names}
+        )
         _UPSERTS[name] = statement.on_conflict_do_update(
             index_elements=["pitch_id", "question_key"],
             set_={n: statement.excluded[n] for n in ("value", "message_id", "updated_at")},

@@ -8,9 +8,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.database import insert_with_conflicts
 from storage.models import HandledUpdate, InboxUpdate
 
 KEPT_FOR = timedelta(days=2)
@@ -23,9 +23,8 @@ async def claim(session: AsyncSession, update_id: int, now: datetime) -> bool:
     One INSERT that does nothing on conflict, so two processes (or two tasks) handling
     the same update cannot both win, and no error aborts the caller's transaction.
     """
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     insert = (
-        dialect.insert(HandledUpdate)
+        insert_with_conflicts(session, HandledUpdate)
         .values(update_id=update_id, handled_at=now)
         .on_conflict_do_nothing(index_elements=["update_id"])
         .returning(HandledUpdate.update_id)
@@ -49,10 +48,9 @@ async def receive(
         await session.execute(delete(InboxUpdate).where(InboxUpdate.update_id.in_(done)))
     if not batch:
         return set()
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     rows = [{"update_id": u["update_id"], "payload": u, "received_at": now} for u in batch]
     insert = (
-        dialect.insert(InboxUpdate)
+        insert_with_conflicts(session, InboxUpdate)
         .values(rows)
         .on_conflict_do_nothing(index_elements=["update_id"])
         .returning(InboxUpdate.update_id)
