@@ -70,7 +70,7 @@ class Conversations:
     async def handle(self, person: Person, event: Event, update_id: int | None = None) -> Response:
         async with self.database.transaction() as session:
             pitcher, row = await pitchers.load(session, person.user_id)
-            if pitcher is not None and pitchers.is_repeat(pitcher, update_id):
+            if pitcher is not None and pitchers.is_repeat(pitcher, row, update_id):
                 return Response(pitcher.language, duplicate=True)
             state = self._state(pitcher, row, person)
             missed: tuple[Reply, ...] = ()
@@ -217,6 +217,10 @@ class Conversations:
                 now=now,
                 update_id=update_id,
             )
+        # the update is claimed on the draft when one stays open (its UPDATE is written
+        # anyway), else on the person
+        on_draft = after.draft is not None and Effect.SUBMIT not in outcome.effects
+        claim = update_id if update_id is not None and not on_draft else pitcher.last_update_id
         await pitchers.update_pitcher(
             session,
             pitcher,
@@ -225,7 +229,7 @@ class Conversations:
             # keep what the team sees current: people change their Telegram names
             username=person.username,
             first_name=person.first_name,
-            last_update_id=update_id if update_id is not None else pitcher.last_update_id,
+            last_update_id=claim,
         )
         replies = list(outcome.replies)
         queued, reference = False, None
@@ -240,9 +244,12 @@ class Conversations:
             draft_id = None
         if after.draft is not None:
             kept = before.draft if draft_id is not None else None
+            draft_claim = row.last_update_id if row is not None else None
+            draft_claim = update_id if update_id is not None else draft_claim
             await save_draft(
-                session, self.flow, pitcher.id, draft_id, kept, after.draft, after.language, now
-            )
+                session, self.flow, pitcher.id, draft_id, kept, after.draft, after.language, now,
+                draft_claim,
+            )  # fmt: skip
         if Effect.LIST_PITCHES in outcome.effects:
             replies.append(await my_pitches(session, self.flow, pitcher.id))
         return tuple(replies), queued, reference, pitcher.id

@@ -46,8 +46,10 @@ async def save_draft(
     draft: Draft,
     language: str,
     now: datetime,
+    update_id: int | None = None,
 ) -> None:
-    """Write what changed in the engine's draft; a new draft gets its row first."""
+    """Write what changed in the engine's draft, claiming ``update_id`` on it; a new draft
+    gets its row first."""
     if draft_id is None:
         draft_id = await drafts.add_draft(
             session,
@@ -69,6 +71,7 @@ async def save_draft(
         draft.editing,
         draft.confirming_cancel,
         language,
+        update_id,
     )
     await drafts.place_draft(session, draft_id, place, now)
 

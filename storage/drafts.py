@@ -45,12 +45,22 @@ class DraftRecord:
     editing: bool
     confirming_cancel: bool
     language: str
-    answers: tuple[StoredAnswer, ...]
+    last_update_id: int | None
+    """The newest Telegram update claimed while this draft was open (see
+    :func:`storage.pitchers.is_repeat`)."""
+    answers: tuple[StoredAnswer, ...] = ()
+
+
+DRAFT_COLUMNS = (
+    _D.id, _D.step, _D.phase, _D.nudged, _D.editing, _D.confirming_cancel, _D.language,
+    _D.last_update_id,
+)  # fmt: skip
+"""The columns of a :class:`DraftRecord` (its answers aside), in its order."""
 
 
 @dataclass(frozen=True)
 class DraftPlace:
-    """Where a draft stands after an input: written in one UPDATE."""
+    """Where a draft stands after an input, and the update that moved it: one UPDATE."""
 
     step: str | None
     phase: str
@@ -58,6 +68,7 @@ class DraftPlace:
     editing: bool
     confirming_cancel: bool
     language: str
+    last_update_id: int | None
 
 
 @dataclass(frozen=True)
@@ -70,7 +81,9 @@ class PitchSummary:
 
 
 # Built once: building a statement costs more than running it, on every answer.
-_PLACE_FIELDS = ("step", "phase", "nudged", "editing", "confirming_cancel", "language")
+_PLACE_FIELDS = (
+    "step", "phase", "nudged", "editing", "confirming_cancel", "language", "last_update_id",
+)  # fmt: skip
 _PLACE = (
     update(PITCHES)
     .where(_D.id == bindparam("pitch"))

@@ -192,6 +192,9 @@ class Pitch(Base):
     """When the staff chat got this pitch's card; None while a retry job still has to."""
     staff_card_message_id: Mapped[int | None] = mapped_column(BigInteger)
     """The card's message in the staff chat, redrawn whenever the pitch changes."""
+    last_update_id: Mapped[int | None] = mapped_column(BigInteger)
+    """A draft's claim of the newest Telegram update that changed it (redeliveries of it
+    are refused): written with the draft's place, so an answer needs no other write."""
 
     answers: Mapped[list[Answer]] = relationship(
         back_populates="pitch",

@@ -17,7 +17,7 @@ from sqlalchemy import Select, Table, bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.drafts import DraftRecord, StoredAnswer
+from storage.drafts import DRAFT_COLUMNS, DraftRecord, StoredAnswer
 from storage.models import Answer, GroupNotice, Pitch, Pitcher, PitchStatus
 
 # Core tables, not the mapped classes: statements on a mapped class take the ORM's
@@ -63,26 +63,7 @@ def _conversation_query() -> Select[Any]:
         .scalar_subquery()
     )
     return (
-        select(
-            _P.id,
-            _P.telegram_user_id,
-            _P.chat_id,
-            _P.username,
-            _P.first_name,
-            _P.language,
-            _P.confirming_erasure,
-            _P.last_update_id,
-            _D.id,
-            _D.step,
-            _D.phase,
-            _D.nudged,
-            _D.editing,
-            _D.confirming_cancel,
-            _D.language,
-            _A.question_key,
-            _A.value,
-            _A.message_id,
-        )  # fmt: skip
+        select(*PITCHER_COLUMNS, *DRAFT_COLUMNS, _A.question_key, _A.value, _A.message_id)
         .select_from(PITCHERS)
         .outerjoin(PITCHES, _D.id == newest_draft)
         .outerjoin(ANSWERS, _A.pitch_id == _D.id)
@@ -119,9 +100,12 @@ async def load(
     pitcher = PitcherRecord(*first[:8])
     if first[8] is None:
         return pitcher, None
-    answers = tuple(StoredAnswer(*row[15:18]) for row in rows if row[15] is not None)
-    draft_id, step, phase, nudged, editing, cancelling, language = first[8:15]
-    draft = DraftRecord(draft_id, step, phase, nudged, editing, cancelling, language, answers)
+    end = 8 + len(DRAFT_COLUMNS)
+    answers = tuple(StoredAnswer(*row[end:]) for row in rows if row[end] is not None)
+    draft_id, step, phase, nudged, editing, cancelling, language, claim = first[8:end]
+    draft = DraftRecord(
+        draft_id, step, phase, nudged, editing, cancelling, language, claim, answers
+    )
     return pitcher, draft
 
 
@@ -170,9 +154,11 @@ async def claim(session: AsyncSession, pitcher_id: int, update_id: int) -> bool:
     return claimed.scalar_one_or_none() is not None
 
 
-def is_repeat(pitcher: PitcherRecord, update_id: int | None) -> bool:
-    """Whether ``update_id`` was handled before (read from the loaded row)."""
-    last = pitcher.last_update_id
+def is_repeat(pitcher: PitcherRecord, draft: DraftRecord | None, update_id: int | None) -> bool:
+    """Whether ``update_id`` was handled before, read from the loaded rows: the person's
+    claim, or their open draft's (an answer claims on the draft row it writes anyway)."""
+    claims = (pitcher.last_update_id, draft.last_update_id if draft is not None else None)
+    last = max((claim for claim in claims if claim is not None), default=None)
     return update_id is not None and last is not None and update_id <= last
 
 

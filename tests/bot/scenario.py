@@ -175,7 +175,7 @@ async def draft_answers(database: Database, user_id: int) -> dict[str, str]:
     return answers_of(drafts[0])
 
 
-IGNORED_COLUMNS = {("pitchers", "last_update_id")}
+IGNORED_COLUMNS = {("pitchers", "last_update_id"), ("pitches", "last_update_id")}
 """Bookkeeping that every update moves on, answered or not."""
 IGNORED_TABLES = {"handled_updates"}
 

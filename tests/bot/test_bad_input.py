@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import html
 from typing import Any
 
@@ -325,6 +326,27 @@ async def test_a_redelivered_message_is_handled_once(harness: BotHarness) -> Non
         "idea": ANSWERS["nl"]["idea"],
         "dream": ANSWERS["nl"]["dream"],
     }
+
+
+async def test_an_answer_redelivered_after_sending_starts_no_new_draft(
+    harness: BotHarness,
+) -> None:
+    """An answer claims its update on the draft it changed; once that draft is sent, a
+    late redelivery of the answer is still known and starts nothing new."""
+    anna = harness.chat()
+    await consent(anna)
+    await anna.send(ANSWERS["nl"]["idea"])
+    answered = copy.deepcopy(anna.last_update)
+    await answer_questions(anna, start="dream")
+    await anna.tap("Insturen")
+    after_sending = await snapshot(harness.database)
+
+    assert answered is not None
+    again = await anna.redeliver(answered)
+
+    assert again == []
+    assert await snapshot(harness.database) == after_sending
+    assert [p.status for p in await pitches_of(harness.database, ANNA)] == ["new"]
 
 
 async def test_a_redelivered_consent_is_handled_once(harness: BotHarness) -> None:

@@ -341,10 +341,11 @@ class PrivateChat:
         self.keyboard = next((s for s in reversed(here) if s.buttons), self.keyboard)
         return sent
 
-    async def redeliver(self) -> list[Sent]:
-        """Telegram sends the last update again, unchanged (same update id)."""
-        assert self.last_update is not None, "nothing was sent yet"
-        payload = copy.deepcopy(self.last_update)
+    async def redeliver(self, update: dict[str, Any] | None = None) -> list[Sent]:
+        """Telegram sends the last update (or an earlier one kept by the test) again,
+        unchanged (same update id)."""
+        payload = copy.deepcopy(update or self.last_update)
+        assert payload is not None, "nothing was sent yet"
         return await self._process(payload, payload["update_id"])
 
     def message(self, **fields: Any) -> dict[str, Any]:
