@@ -184,11 +184,6 @@ class Flow(_Strict):
                 return number
         raise KeyError(key)
 
-    def section_of(self, key: str) -> list[Question]:
-        """All questions shown under the same number as ``key``."""
-        number = self.section_number(key)
-        return [q for q in self.questions if self.section_number(q.key) == number]
-
 
 class FlowError(Exception):
     """A flow file that cannot be used; the message names file, question and field."""

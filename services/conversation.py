@@ -38,7 +38,6 @@ class Response:
     language: str
     replies: tuple[Reply, ...] = ()
     notice: Text | None = None
-    duplicate: bool = False
     queued: bool = False
     sent: str | None = None
     """The reference of a pitch this input sent: it must reach the pitcher, come what may."""
@@ -71,7 +70,7 @@ class Conversations:
         async with self.database.transaction() as session:
             pitcher, row = await pitchers.load(session, person.user_id)
             if pitcher is not None and pitchers.is_repeat(pitcher, row, update_id):
-                return Response(pitcher.language, duplicate=True)
+                return Response(pitcher.language)  # handled before: nothing again
             state = self._state(pitcher, row, person)
             missed: tuple[Reply, ...] = ()
             if person.chat_id in self.owed:
@@ -135,7 +134,7 @@ class Conversations:
             if pitch.status == PitchStatus.DRAFT or not message.strip():
                 return None
             if update_id is not None and not await pitchers.claim(session, pitcher.id, update_id):
-                return Response(pitcher.language, duplicate=True)
+                return Response(pitcher.language)  # handled before: nothing again
             replies = await self._relay(session, pitch, message)
             return Response(pitcher.language, replies, queued=True)
 

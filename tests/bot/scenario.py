@@ -16,6 +16,7 @@ from telegram.ext import Application
 
 from bot.redelivery import BACKOFF
 from dialogs.flow import Flow, Kind, load_flow
+from storage import pitchers
 from storage.database import Database
 from storage.models import Base, Pitch, Pitcher
 from tests.support.telegram import PrivateChat, Sent
@@ -169,10 +170,13 @@ def answers_of(pitch: Pitch) -> dict[str, str]:
 
 
 async def draft_answers(database: Database, user_id: int) -> dict[str, str]:
-    """The answers of the person's one open draft."""
+    """The answers of the person's one open draft, as the conversation loads them."""
     drafts = [p for p in await pitches_of(database, user_id) if p.status == "draft"]
     assert len(drafts) == 1, f"expected one draft, found {len(drafts)}"
-    return answers_of(drafts[0])
+    async with database.sessions() as session:
+        _, draft = await pitchers.load(session, user_id)
+    assert draft is not None
+    return {answer.key: answer.value for answer in draft.answers}
 
 
 IGNORED_COLUMNS = {("pitchers", "last_update_id"), ("pitches", "last_update_id")}

@@ -11,9 +11,9 @@ from sqlalchemy import select
 from telegram.ext import Job
 
 from dialogs.threads import find_reference
-from storage import outbox
+from storage import events, outbox, pitches
 from storage.database import Database
-from storage.models import Event, Pitch
+from storage.models import Pitch
 from storage.outbox import Queued
 from tests.bot.conftest import STAFF_CHAT, TeamHarness
 from tests.bot.scenario import ANSWERS, answer_questions, consent, visible
@@ -88,15 +88,12 @@ async def pitch_row(database: Database, reference: str) -> Pitch:
 
 
 async def events_of(database: Database, reference: str) -> list[tuple[str, int | None, Any]]:
-    """(kind, actor, payload) of every event of the pitch, oldest first."""
+    """(kind, actor, payload) of every event of the pitch, oldest first, as the team's
+    history reads them."""
     async with database.sessions() as session:
-        query = (
-            select(Event.kind, Event.actor_id, Event.payload)
-            .join(Pitch, Pitch.id == Event.pitch_id)
-            .where(Pitch.reference == reference)
-            .order_by(Event.at, Event.id)
-        )
-        return [tuple(row) for row in (await session.execute(query)).all()]
+        pitch = await pitches.find(session, reference)
+        assert pitch is not None, f"no pitch {reference}"
+        return [(e.kind, e.actor_id, e.payload) for e in await events.history(session, pitch.id)]
 
 
 async def stored_pitches(database: Database, count: int, since: datetime) -> list[Pitch]:

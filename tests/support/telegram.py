@@ -40,10 +40,6 @@ def new_update_id() -> int:
     return next(_update_ids)
 
 
-def chat_type(chat_id: int) -> str:
-    return "private" if chat_id > 0 else "supergroup"
-
-
 def chat_dict(chat_id: int, first_name: str = "Anna") -> dict[str, Any]:
     if chat_id > 0:
         return {"id": chat_id, "type": "private", "first_name": first_name}
