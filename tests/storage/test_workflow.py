@@ -8,8 +8,7 @@ from datetime import timedelta
 import pytest
 
 from storage.database import Database
-from storage.events import add_message, add_note, history, mark_delivery
-from storage.members import remember_staff, staff_by_username, staff_names
+from storage.events import history
 from storage.models import Pitch
 from storage.pitches import PitchView, latest_open, view
 from storage.workflow import assign, set_status, take
@@ -116,39 +115,6 @@ async def test_assigning_and_unassigning_are_on_record(database: Database) -> No
     ]
 
 
-async def test_notes_and_the_thread_come_back_in_order(database: Database) -> None:
-    pitch_id = await _one_new_pitch(database)
-    async with database.sessions() as session:
-        reply = await add_message(
-            session,
-            pitch_id,
-            "Can we call?",
-            direction="out",
-            actor_id=OLGA,
-            delivered=False,
-            now=LATER,
-        )
-        await add_note(session, pitch_id, "Promising", actor_id=OLGA, now=NOW + timedelta(hours=1))
-        await add_message(
-            session, pitch_id, "Yes!", direction="in", actor_id=None, delivered=True, now=LATER
-        )
-        await session.commit()
-        await mark_delivery(session, reply, True)
-        await session.commit()
-
-    async with database.sessions() as session:
-        events = await history(session, pitch_id)
-        with pytest.raises(LookupError):
-            await mark_delivery(session, 424242, True)
-
-    assert [(e.kind, e.actor_id, e.payload) for e in events] == [
-        ("status", None, {"from": "draft", "to": "new"}),
-        ("note", OLGA, {"text": "Promising"}),
-        ("message_out", OLGA, {"text": "Can we call?", "delivered": True}),
-        ("message_in", None, {"text": "Yes!", "delivered": True}),
-    ]
-
-
 async def test_free_text_goes_to_the_newest_open_pitch(database: Database) -> None:
     async with database.sessions() as session:
         owner = await pitcher(session)
@@ -164,57 +130,3 @@ async def test_free_text_goes_to_the_newest_open_pitch(database: Database) -> No
         found = await latest_open(session, owner.id)
     assert found is not None and found.id == older.id
     assert found.answer("idea") == "older"
-
-
-async def test_staff_are_found_by_username_in_any_case(database: Database) -> None:
-    async with database.sessions() as session:
-        await remember_staff(
-            session, telegram_user_id=OLGA, username="Olga_B", first_name="Olga", now=NOW
-        )
-        await remember_staff(
-            session, telegram_user_id=PIETER, username=None, first_name="Pieter", now=NOW
-        )
-        await session.commit()
-
-    async with database.sessions() as session:
-        olga = await staff_by_username(session, "@olga_b")
-        assert await staff_by_username(session, "@") is None
-        names = await staff_names(session, [OLGA, PIETER, 424242, OLGA])
-        assert await staff_names(session, []) == {}
-
-    assert olga is not None and (olga.telegram_user_id, olga.username) == (OLGA, "Olga_B")
-    assert {i: m.first_name for i, m in names.items()} == {OLGA: "Olga", PIETER: "Pieter"}
-
-
-async def test_a_renamed_staff_member_is_found_by_the_new_name_only(database: Database) -> None:
-    async with database.sessions() as session:
-        await remember_staff(
-            session, telegram_user_id=OLGA, username="olga", first_name="O", now=NOW
-        )
-        await session.commit()
-        await remember_staff(
-            session, telegram_user_id=OLGA, username="OlgaDesk", first_name="Olga", now=LATER
-        )
-        await session.commit()
-
-    async with database.sessions() as session:
-        assert await staff_by_username(session, "olga") is None
-        member = await staff_by_username(session, "OLGADESK")
-    assert member is not None
-    assert (member.first_name, member.last_seen_at) == ("Olga", LATER)
-
-
-async def test_staff_seen_by_two_processes_at_once_are_remembered_once(
-    database: Database,
-) -> None:
-    async def seen(first_name: str) -> None:
-        async with database.sessions() as session, session.begin():
-            await remember_staff(
-                session, telegram_user_id=OLGA, username="olga", first_name=first_name, now=NOW
-            )
-
-    await asyncio.gather(seen("Olga"), seen("Olga B."))
-
-    async with database.sessions() as session:
-        names = await staff_names(session, [OLGA])
-    assert names[OLGA].first_name in {"Olga", "Olga B."}
