@@ -28,6 +28,7 @@ from dialogs.replies import text
 from services.conversation import Conversations
 from services.desk import StaffDesk
 from services.posting import Posting
+from services.received import Received
 
 log = logging.getLogger(__name__)
 
@@ -76,7 +77,7 @@ def build_application(
         default_language=language,
         staff_chat_id=settings.staff_chat_id,
     )
-    inbox = Inbox(conversations.database, conversations.clock)
+    inbox = Inbox(Received(conversations.database, conversations.clock))
     fetching = request or HTTPXRequest(connection_pool_size=1)  # python-telegram-bot's default
     builder = builder.get_updates_request(InboxRequest(fetching, inbox))
     if request is not None:

@@ -23,9 +23,7 @@ from telegram import Update
 from telegram.ext import Application
 from telegram.request import BaseRequest, RequestData
 
-from services.types import Clock, utc_now
-from storage import updates
-from storage.database import Database
+from services.received import Received
 
 log = logging.getLogger(__name__)
 
@@ -36,9 +34,8 @@ GIVE_UP_AFTER = 3
 class Inbox:
     """The fetched updates not yet handled, in the database and in this process."""
 
-    def __init__(self, database: Database, clock: Clock = utc_now) -> None:
-        self.database = database
-        self.clock = clock
+    def __init__(self, received: Received) -> None:
+        self.received = received
         self._handled: set[int] = set()
         self._stand_ins: set[int] = set()
         """Ids handed on empty because the inbox replays them: their end says nothing."""
@@ -77,15 +74,13 @@ class Inbox:
         handled = set(self._handled)
         if not batch and not handled:
             return set()
-        async with self.database.transaction() as session:
-            new = await updates.receive(session, batch, handled, self.clock())
+        new = await self.received.keep(batch, handled)
         self._handled -= handled
         return new
 
     async def replay(self, application: Application) -> None:  # type: ignore[type-arg]
         """Queue what the last run fetched but did not finish, before polling starts."""
-        async with self.database.transaction() as session:
-            waiting, given_up = await updates.unhandled(session, GIVE_UP_AFTER)
+        waiting, given_up = await self.received.unhandled(GIVE_UP_AFTER)
         if given_up:
             log.error(
                 "gave up %d update(s) that failed %d starts in a row", given_up, GIVE_UP_AFTER

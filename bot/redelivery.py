@@ -31,7 +31,8 @@ from bot.sending import send_replies
 from dialogs.catalog import Catalog
 from dialogs.replies import Reply, text
 from services.conversation import Conversations
-from storage import events, outbox
+from services.deliveries import Deliveries
+from storage.outbox import Queued
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +48,7 @@ class Redelivery:
 
     def __init__(self, conversations: Conversations, catalog: Catalog) -> None:
         self.conversations = conversations
+        self.deliveries = Deliveries(conversations.database, conversations.clock)
         self.catalog = catalog
         self.sending = Background(self.send_owed)
         self.job_queue: JobQueue | None = None  # type: ignore[type-arg]
@@ -59,20 +61,16 @@ class Redelivery:
 
     async def send_owed(self, bot: Bot) -> int:
         """Send every owed message whose time has come; schedule the next try."""
-        database, sent = self.conversations.database, 0
+        sent = 0
         while self.sending.woken():
-            now = self.conversations.clock()
-            async with database.sessions() as session:
-                due = await outbox.owed(session, now, give_up_after=len(BACKOFF))
-            for message in due:
+            for message in await self.deliveries.due(len(BACKOFF)):
                 sent += await self._send(bot, message)
-        async with database.sessions() as session:
-            upcoming = await outbox.next_try(session, give_up_after=len(BACKOFF))
+        upcoming = await self.deliveries.next_try(len(BACKOFF))
         if upcoming is not None:
             self._schedule((upcoming - self.conversations.clock()).total_seconds())
         return sent
 
-    async def _send(self, bot: Bot, message: outbox.Queued) -> int:
+    async def _send(self, bot: Bot, message: Queued) -> int:
         chat_id = message.chat_id or 0
         if message.kind == "tell":
             language = str(message.payload.get("language", ""))
@@ -89,8 +87,7 @@ class Redelivery:
         except TRANSIENT as error:
             wait = BACKOFF[min(message.attempts + 1, len(BACKOFF) - 1)]
             at = self.conversations.clock() + timedelta(seconds=wait)
-            async with self.conversations.database.transaction() as session:
-                await outbox.retry_later(session, message.id, at)
+            await self.deliveries.retry_later(message, at)
             log.info("chat %s still unreachable (%s); next try in %d s", chat_id, error, wait)
             return 0
         except TelegramError as error:  # blocked, or gone: nothing more to try
@@ -100,11 +97,8 @@ class Redelivery:
         await self._done(message, delivered=True)
         return 1
 
-    async def _done(self, message: outbox.Queued, *, delivered: bool = False) -> None:
-        async with self.conversations.database.transaction() as session:
-            await outbox.sent(session, message.id)
-            if delivered and message.event_id is not None:
-                await events.mark_delivery(session, message.event_id, True)
+    async def _done(self, message: Queued, *, delivered: bool = False) -> None:
+        await self.deliveries.done(message, delivered=delivered)
         if message.kind == "resume":
             self.conversations.owed.discard(message.chat_id or 0)
 
@@ -118,9 +112,8 @@ class Redelivery:
         blocks = [
             [block.key, {k: str(v) for k, v in block.values.items()}] for block in reply.blocks
         ]
-        async with self.conversations.database.transaction() as session:
-            payload = {"language": language, "blocks": blocks}
-            await outbox.tell(session, chat_id, self.conversations.clock(), payload, event_id)
+        payload = {"language": language, "blocks": blocks}
+        await self.deliveries.keep(chat_id, payload, event_id)
         log.warning("could not reach chat %s for the team; it will be tried again", chat_id)
         self._schedule(BACKOFF[0])
 

@@ -75,3 +75,30 @@ def test_the_checker_finds_an_offending_import(tmp_path: Path) -> None:
     found = offending("dialogs", ("telegram", "sqlalchemy"), root=tmp_path)
 
     assert found == ["dialogs/flows/probe.py:3 imports telegram.ext"]
+
+
+def sessions_opened(package: str, root: Path = ROOT) -> list[str]:
+    """Every place in ``package`` that opens a database session or transaction itself."""
+    found = []
+    for path in sorted((root / package).rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        for node in ast.walk(tree):
+            called = node.func if isinstance(node, ast.Call) else None
+            if isinstance(called, ast.Attribute) and called.attr in ("transaction", "sessions"):
+                found.append(f"{path.relative_to(root)}:{node.lineno} opens a {called.attr}")
+    return found
+
+
+def test_the_telegram_adapter_leaves_units_of_work_to_the_use_cases() -> None:
+    """bot/ reads frozen records and constants from storage/, but every transaction is a
+    use case's, in services/."""
+    assert sessions_opened("bot") == []
+
+
+def test_the_session_checker_finds_a_transaction(tmp_path: Path) -> None:
+    (tmp_path / "bot").mkdir()
+    (tmp_path / "bot" / "probe.py").write_text(
+        "async def f(db):\n    async with db.transaction() as session:\n        pass\n"
+    )
+
+    assert sessions_opened("bot", root=tmp_path) == ["bot/probe.py:2 opens a transaction"]

@@ -12,6 +12,7 @@ from telegram import Update
 from telegram.request import BaseRequest, RequestData
 
 from bot.inbox import GIVE_UP_AFTER, Inbox, InboxRequest
+from services.received import Received
 from storage import updates
 from storage.database import Database
 from tests.bot.conftest import BotHarness, FrozenClock
@@ -58,7 +59,7 @@ async def fetch(request: InboxRequest) -> list[dict[str, Any]]:
 async def test_a_batch_is_kept_until_handled_and_a_refetched_update_is_not_handed_on_twice(
     database: Database, clock: FrozenClock
 ) -> None:
-    inbox = Inbox(database, clock)
+    inbox = Inbox(Received(database, clock))
     first, second = message(1, "mijn idee"), message(2, "mijn droom")
     request = InboxRequest(Telegram([first, second], [second, message(3)], []), inbox)
 
@@ -85,7 +86,9 @@ async def test_an_update_the_library_cannot_read_is_skipped_not_fetched_forever(
     caplog.set_level(logging.INFO)
     broken = message(7, "Mijn adres is Kerkstraat 1")
     del broken["message"]["date"]
-    request = InboxRequest(Telegram([message(6), broken, message(8)]), Inbox(database, clock))
+    request = InboxRequest(
+        Telegram([message(6), broken, message(8)]), Inbox(Received(database, clock))
+    )
 
     fetched = await fetch(request)
 
@@ -98,7 +101,7 @@ async def test_an_update_the_library_cannot_read_is_skipped_not_fetched_forever(
 async def test_what_was_not_handled_is_replayed_at_start_and_poison_is_given_up(
     harness: BotHarness, caplog: pytest.LogCaptureFixture
 ) -> None:
-    inbox = Inbox(harness.database, harness.clock)
+    inbox = Inbox(Received(harness.database, harness.clock))
     request = InboxRequest(Telegram([message(41, "een"), message(42, "twee")]), inbox)
     await fetch(request)
 
@@ -120,7 +123,7 @@ async def test_an_update_with_broken_text_is_kept_like_any_other(
     """A NUL or a lone surrogate in a message (cleaned later, where text comes in) must
     not make the inbox refuse the whole batch, on either database."""
     odd = message(9, "nul\x00 en \ud800 half")
-    request = InboxRequest(Telegram([odd, message(10)]), Inbox(database, clock))
+    request = InboxRequest(Telegram([odd, message(10)]), Inbox(Received(database, clock)))
 
     assert await fetch(request) == [odd, message(10)]
 
