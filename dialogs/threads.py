@@ -12,7 +12,11 @@ from __future__ import annotations
 import re
 
 REPLY_MARK = "↩️"
-REFERENCE = re.compile(r"\bP-\d{4}-\d{4,}\b", re.IGNORECASE)
+REFERENCE_FORMAT = r"P-\d{4}-\d{4,}"
+"""A pitch reference: ``P-``, the year, a number of four digits or more (P-2026-0042)."""
+REFERENCE_LENGTH = 16
+"""The longest reference kept (P-2026- and up to nine digits)."""
+REFERENCE = re.compile(rf"\b{REFERENCE_FORMAT}\b", re.IGNORECASE)
 
 
 def find_reference(text: str) -> str | None:

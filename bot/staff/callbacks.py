@@ -13,9 +13,10 @@ import re
 from dataclasses import dataclass
 from typing import Final
 
+from dialogs.threads import REFERENCE_FORMAT, REFERENCE_LENGTH
 from storage.models import SENT_STATUSES
 
-_REFERENCE = re.compile(r"P-\d{4}-\d{4,9}")
+_REFERENCE = re.compile(REFERENCE_FORMAT)
 _CURSOR = re.compile(r"\d{1,18}")
 _PREFIXES: Final = ("tk", "st", "rp", "sh", "nx", "pv", "er")
 
@@ -103,7 +104,9 @@ def parse(data: str) -> StaffAction | Outdated | None:
         return Page(int(target), forward=prefix == "nx")
     if _CURSOR.fullmatch(target) and prefix in _PREFIXES:
         return Outdated() if _option_fits(prefix, option) else None
-    if not _REFERENCE.fullmatch(target) or not _option_fits(prefix, option):
+    if len(target) > REFERENCE_LENGTH or not _REFERENCE.fullmatch(target):
+        return None
+    if not _option_fits(prefix, option):
         return None
     match prefix:
         case "tk":
