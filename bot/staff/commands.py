@@ -111,9 +111,7 @@ class StaffCommands:
         return await self.actions.new_page(asked.actor)
 
     async def pitches(self, asked: Asked) -> Reply:
-        words = asked.argument.split()
-        statuses = [w.lower() for w in words if w.lower() in SENT_STATUSES]
-        other = [w for w in words if w.lower() not in SENT_STATUSES]
+        statuses, other = self.team.statuses.pick(asked.argument.split())
         found, more = await self.team.desk.search(asked.actor, statuses or None, other)
         title = text(
             "staff_search_title", statuses=", ".join(statuses) or "–", words=" ".join(other) or "–"
@@ -130,8 +128,8 @@ class StaffCommands:
         return cards.full(file, self.team.flow, asked.language)
 
     async def status(self, asked: Asked) -> Reply:
-        status = asked.rest.lower()
-        if asked.reference is None or status not in SENT_STATUSES:
+        status = self.team.statuses.find(asked.rest)
+        if asked.reference is None or status is None:
             return usage("status")
         reply, _ = await self.actions.set_status(asked.bot, asked.actor, asked.reference, status)
         return reply

@@ -60,7 +60,8 @@ class ChatExport:
         team = self.team
         language = team.language(chat, user)
         try:
-            options = parse_export_command(argument.split(), language=language)
+            statuses, rest = team.statuses.pick(argument.split())  # "nieuw" as well as "new"
+            options = parse_export_command([*statuses, *rest], language=language)
         except ExportError as error:
             reason = text(f"export_error_{error.problem}", **error.values)
             await team.say(bot, chat, user, Reply((reason, text("export_usage"))))

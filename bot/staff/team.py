@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from telegram import Bot, Chat, Update, User
 from telegram.ext import ApplicationHandlerStop
@@ -18,6 +18,7 @@ from dialogs.languages import resolve
 from dialogs.replies import Reply, Text, text
 from services.desk import StaffDesk
 from services.outcomes import Actor
+from services.statuses import StatusNames
 
 
 @dataclass
@@ -31,6 +32,11 @@ class Team:
     flow: Flow
     default_language: str
     staff_chat_id: int | None
+    statuses: StatusNames = field(init=False)
+    """Status names as staff may type them: keys, or the names cards show."""
+
+    def __post_init__(self) -> None:
+        self.statuses = StatusNames(self.catalog)
 
     def language(self, chat: Chat, user: User) -> str:
         """The group reads the default language; a private chat the member's own."""

@@ -171,6 +171,29 @@ async def test_status_changes_are_recorded_with_who_and_when(
     assert len(await events_of(team.database, reference)) == 2, "no event for no change"
 
 
+@pytest.mark.parametrize(
+    ("typed", "shown"),
+    [
+        ("in behandeling", "🔎 in behandeling"),
+        ("🤝 Doorverwezen", "🤝 doorverwezen"),
+        ("niet verder", "⏹ niet verder"),
+        ("en traitement", "🔎 in behandeling"),
+        ("not_pursued", "⏹ niet verder"),
+    ],
+)
+async def test_status_names_are_accepted_as_the_team_reads_them(
+    team: TeamHarness, typed: str, shown: str
+) -> None:
+    reference, _ = await send_pitch(team.pitcher())
+    olga = team.olga()
+
+    replies = await olga.send(f"/status {reference} {typed}")
+
+    assert texts(said(only(replies, OLGA))) == [f"✅ {reference}: 🆕 nieuw → {shown}"]
+    listed = visible((await olga.send(f"/pitches {typed} frigo"))[0].text)
+    assert reference in listed, "/pitches takes the same names"
+
+
 @pytest.mark.parametrize("argument", ["", "{ref}", "{ref} bogus", "{ref} draft", "bogus new"])
 async def test_status_explains_itself_when_asked_wrongly(team: TeamHarness, argument: str) -> None:
     reference, _ = await send_pitch(team.pitcher())

@@ -51,6 +51,17 @@ async def test_filters_and_anonymous_from_the_chat(team: TeamHarness) -> None:
     assert b"Anna" not in content and b"1001" not in content
 
 
+async def test_statuses_are_named_as_the_cards_show_them(team: TeamHarness) -> None:
+    """The team reads "🔎 in behandeling" on a card and may type it so."""
+    reference, _ = await send_pitch(team.pitcher())
+    olga = team.olga()
+
+    await olga.send("/export in behandeling")
+    assert len(rows_of(team.request.documents[-1][2])) == 1, "none in review: the header only"
+    await olga.send("/export nieuw excel")
+    assert reference.encode() in team.request.documents[-1][2]
+
+
 @pytest.mark.parametrize(
     ("words", "says"),
     [
