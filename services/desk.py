@@ -119,10 +119,11 @@ class StaffDesk:
             tell = _news(file.pitch, status)
             return Change(file, file, tell, previous)
 
-    async def member(self, username: str) -> StaffName | None:
-        """Who ``@username`` is, before /assign checks that they are staff."""
+    async def members_called(self, name: str) -> list[StaffName]:
+        """Who ``@username`` or a first name may be, before /assign checks that they are
+        staff (read apart: that check may ask Telegram)."""
         async with self.database.sessions() as session:
-            return await members.staff_by_username(session, username)
+            return await members.staff_called(session, name)
 
     async def assign(self, actor: Actor, reference: str, staff_id: int) -> Change | None:
         async with self.database.transaction() as session:

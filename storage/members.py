@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import cast
 
-from sqlalchemy import Table, insert, select, update
+from sqlalchemy import Table, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -97,6 +97,22 @@ async def staff_by_username(session: AsyncSession, username: str) -> StaffName |
     )
     member = (await session.execute(query)).scalar_one_or_none()
     return _name(member) if member is not None else None
+
+
+async def staff_called(session: AsyncSession, name: str) -> list[StaffName]:
+    """The staff members ``name`` may mean: ``@username`` (any case) is one; a bare word
+    is a username or a first name (any case), possibly several people."""
+    key = _username_key(name)
+    if key is None:
+        return []
+    by_username = StaffMember.username_key == key
+    if name.strip().startswith("@"):
+        found = await staff_by_username(session, name)
+        return [found] if found is not None else []
+    first = func.lower(StaffMember.first_name) == name.strip().lower()
+    newest_first = (StaffMember.last_seen_at.desc(), StaffMember.telegram_user_id)
+    query = select(StaffMember).where(by_username | first).order_by(*newest_first)
+    return [_name(member) for member in (await session.execute(query)).scalars()]
 
 
 async def staff_names(session: AsyncSession, ids: Iterable[int]) -> dict[int, StaffName]:

@@ -23,6 +23,7 @@ from bot.updates import command_of
 from dialogs.replies import Reply, text
 from dialogs.threads import find_reference
 from services.outcomes import Actor, Repeated
+from storage.members import StaffName
 from storage.models import SENT_STATUSES
 
 STAFF_COMMANDS = (
@@ -140,14 +141,16 @@ class StaffCommands:
         target = asked.rest
         staff_id = asked.actor.person.user_id
         if target not in ("", "me"):
-            member = await self.team.desk.member(target)
-            is_staff = member is not None and await self.team.gate.is_staff(
-                asked.bot, member.telegram_user_id
-            )
-            if member is None or not is_staff:
+            called = await self.team.desk.members_called(target)
+            gate = self.team.gate
+            staff = [m for m in called if await gate.is_staff(asked.bot, m.telegram_user_id)]
+            if len(staff) != 1:
                 await self.team.desk.seen(asked.actor)
-                return Reply((text("staff_unknown_member", username=target),))
-            staff_id = member.telegram_user_id
+                if not staff:
+                    return Reply((text("staff_unknown_member", username=target),))
+                names = ", ".join(_named(member) for member in staff)
+                return Reply((text("staff_member_ambiguous", name=target, names=names),))
+            staff_id = staff[0].telegram_user_id
         return await self.actions.assign(asked.bot, asked.actor, asked.reference, staff_id)
 
     async def note(self, asked: Asked) -> Reply:
@@ -190,3 +193,9 @@ class StaffCommands:
     async def staffhelp(self, asked: Asked) -> Reply:
         await self.team.desk.seen(asked.actor)
         return Reply((text("staff_help"),))
+
+
+def _named(member: StaffName) -> str:
+    """ "Jonas (@jonas_v)": enough to tell two people of one first name apart."""
+    shown = member.first_name or str(member.telegram_user_id)
+    return f"{shown} (@{member.username})" if member.username else shown

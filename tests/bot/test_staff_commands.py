@@ -232,6 +232,30 @@ async def test_assign_to_me_or_to_a_known_staff_member(team: TeamHarness) -> Non
     ]
 
 
+async def test_assign_by_first_name_and_ambiguous_names_are_listed(team: TeamHarness) -> None:
+    """Coaches say "give it to Pieter", not "@pieter"; two Pieters are told apart."""
+    reference, _ = await send_pitch(team.pitcher())
+    olga = team.olga()
+    await team.pieter().send("/staffhelp")  # the bot now knows Pieter
+
+    by_name = await olga.send(f"/assign {reference} pieter")
+    assert texts(said(by_name)) == [f"🙋 {reference} is toegewezen aan Pieter."]
+
+    other = 7003
+    team.request.members[(STAFF_CHAT, other)] = "member"
+    await team.private(other, "Pieter", "pieter_d").send("/staffhelp")
+    ambiguous = await olga.send(f"/assign {reference} Pieter")
+
+    assert texts(said(ambiguous)) == [
+        "Er zijn meerdere teamleden die Pieter heten: Pieter (@pieter), Pieter (@pieter_d). "
+        "Gebruik hun @gebruikersnaam."
+    ]
+    assert (await pitch_row(team.database, reference)).assignee_id == PIETER, "unchanged"
+    by_username = await olga.send(f"/assign {reference} @pieter_d")
+    assert texts(said(by_username)) == [f"🙋 {reference} is toegewezen aan Pieter."]
+    assert (await pitch_row(team.database, reference)).assignee_id == other
+
+
 async def test_assign_refuses_someone_who_left_the_team(team: TeamHarness) -> None:
     reference, _ = await send_pitch(team.pitcher())
     await team.pieter().send("/staffhelp")
