@@ -14,13 +14,14 @@ from collections.abc import Iterable
 
 from dialogs.replies import Reply, text
 from dialogs.threads import REPLY_MARK
-from services.outcomes import Actor, Change, Erased, PitchFile, Repeated, Tell, Theirs
+from services.outcomes import Actor, Change, Erased, Listed, PitchFile, Repeated, Tell, Theirs
 from services.types import Clock, utc_now
-from storage import events, members, pitches, workflow
+from storage import events, members, pitches, workflow, worklists
 from storage.database import Database, Session
 from storage.members import StaffName
 from storage.pitches import Page, PitchView, Stats
 from storage.workflow import Erasure
+from storage.worklists import Waiting
 
 log = logging.getLogger(__name__)
 
@@ -71,10 +72,26 @@ class StaffDesk:
 
     async def search(
         self, actor: Actor, statuses: list[str] | None, words: list[str]
-    ) -> tuple[list[PitchView], bool]:
+    ) -> Listed[PitchView]:
         async with self.database.transaction() as session:
             await self._admit(session, actor)
-            return await pitches.search(session, statuses=statuses, words=words)
+            found, more = await pitches.search(session, statuses=statuses, words=words)
+            return Listed(found, more, await _names(session, found))
+
+    async def mine(self, actor: Actor) -> Listed[PitchView]:
+        """/mine: the actor's undecided pitches, the longest quiet first."""
+        async with self.database.transaction() as session:
+            await self._admit(session, actor)
+            found, more = await worklists.mine(session, actor.person.user_id)
+            return Listed(found, more, await _names(session, found))
+
+    async def waiting(self, actor: Actor) -> Listed[Waiting]:
+        """/waiting: what waits for the team (the pitcher wrote last, or nobody took it)."""
+        async with self.database.transaction() as session:
+            await self._admit(session, actor)
+            found, more = await worklists.waiting(session)
+            names = await _names(session, [w.pitch for w in found])
+            return Listed(found, more, names)
 
     async def stats(self, actor: Actor) -> Stats:
         async with self.database.transaction() as session:

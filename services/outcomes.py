@@ -9,7 +9,7 @@ pitcher.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Generic, Literal, TypeVar
 
 from dialogs.replies import Reply
 from services.types import Person
@@ -49,6 +49,19 @@ class PitchFile:
             return "–"
         known = self.names.get(user_id)
         return known.shown if known is not None else str(user_id)
+
+
+Item = TypeVar("Item")
+
+
+@dataclass(frozen=True)
+class Listed(Generic[Item]):
+    """A list for the team: its lines, whether there are more, and the names of those
+    who have the pitches."""
+
+    items: list[Item]
+    more: bool
+    names: dict[int, StaffName]
 
 
 @dataclass(frozen=True)

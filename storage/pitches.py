@@ -40,6 +40,8 @@ class PitchView:
     submitted_at: datetime | None
     card_message_id: int | None
     """The staff group's card of this pitch (redrawn on every change); None until posted."""
+    last_activity: datetime | None
+    """The newest event of its thread (sent, a status, a note, a message)."""
     pitcher: PitcherRecord
     answers: tuple[tuple[str, str], ...]
 
@@ -58,9 +60,10 @@ def submitted_status(status: str) -> str:
     return value.value
 
 
+_LAST_ACTIVITY = select(func.max(_E.at)).where(_E.pitch_id == _D.id).scalar_subquery()
 _VIEW_COLUMNS = (
     _D.id, _D.reference, _D.status, _D.language, _D.assignee_id, _D.submitted_at,
-    _D.staff_card_message_id,
+    _D.staff_card_message_id, _LAST_ACTIVITY,
     *PITCHER_COLUMNS,
 )  # fmt: skip
 
@@ -83,11 +86,11 @@ async def views(session: Session, ids: Sequence[int]) -> list[PitchView]:
 
 
 def _view(row: Any, answers: list[tuple[str, str]]) -> PitchView:
-    pitcher = PitcherRecord(*row[7:15])
-    pitch_id, reference, status, language, assignee_id, submitted_at, card = row[:7]
+    pitcher = PitcherRecord(*row[8:16])
+    pitch_id, reference, status, language, assignee_id, submitted_at, card, active = row[:8]
     return PitchView(
-        pitch_id, reference, status, language, assignee_id, submitted_at, card, pitcher,
-        tuple(answers),
+        pitch_id, reference, status, language, assignee_id, submitted_at, card, active,
+        pitcher, tuple(answers),
     )  # fmt: skip
 
 

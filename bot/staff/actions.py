@@ -28,7 +28,7 @@ class Actions:
         found = await self.team.desk.new_page(actor, after_id=after_id, before_id=before_id)
         if found is None:
             return None
-        page, _names = found
+        page, names = found
         paging: list[Button] = []
         if page.pitches and page.has_previous:
             back = Page(page.pitches[0].id, forward=False)
@@ -37,7 +37,7 @@ class Actions:
             on = Page(page.pitches[-1].id, forward=True)
             paging.append(Button(text("staff_button_next"), encode(on)))
         title, empty = text("staff_new_title"), text("staff_new_empty")
-        return cards.listing(title, page.pitches, self.team.flow, empty, tuple(paging))
+        return cards.listing(title, page.pitches, self.team.flow, empty, names, tuple(paging))
 
     async def take(
         self, bot: Bot, actor: Actor, reference: str, *, pressed: int | None = None

@@ -174,33 +174,32 @@ def listing(
     pitches: Iterable[PitchView],
     flow: Flow,
     empty: Text,
+    names: dict[int, StaffName],
     paging: tuple[Button, ...] = (),
     more: bool = False,
+    notes: Iterable[Text] = (),
 ) -> Reply:
-    """A list of pitches, each with a button that opens it."""
+    """A list of pitches, each with who has it, its last activity and a button that opens
+    it; ``notes``, when given, says per line why it is listed."""
     shown = list(pitches)
     if not shown:
         return Reply((title, empty))
     blocks = [title]
     rows: list[tuple[Button, ...]] = []
-    for pitch in shown:
-        blocks.append(
-            text(
-                "staff_list_item",
-                reference=pitch.reference,
-                status=status_text(pitch.status),
-                date=when(pitch.submitted_at),
-                idea=headline(pitch, flow),
-            )
+    why: list[Text | None] = [*notes] or [None] * len(shown)
+    for pitch, note in zip(shown, why, strict=True):
+        line = text(
+            "staff_list_item",
+            reference=pitch.reference,
+            status=status_text(pitch.status),
+            date=when(pitch.submitted_at),
+            idea=headline(pitch, flow),
+            assignee=_assignee(pitch, names),
+            activity=when(pitch.last_activity),
         )
-        rows.append(
-            (
-                Button(
-                    text("staff_button_open", reference=pitch.reference),
-                    encode(Show(_ref(pitch))),
-                ),
-            )
-        )
+        blocks.append(line if note is None else text("staff_list_item_why", item=line, why=note))
+        open_it = text("staff_button_open", reference=pitch.reference)
+        rows.append((Button(open_it, encode(Show(_ref(pitch)))),))
     if more:
         blocks.append(text("staff_search_more"))
     if paging:

@@ -28,6 +28,8 @@ from storage.models import SENT_STATUSES
 
 STAFF_COMMANDS = (
     "new",
+    "mine",
+    "waiting",
     "pitches",
     "pitch",
     "status",
@@ -76,6 +78,8 @@ class StaffCommands:
         self.export = ChatExport(team)
         self.commands: dict[str, Callable[[Asked], Awaitable[Reply | None]]] = {
             "new": self.new,
+            "mine": self.mine,
+            "waiting": self.waiting,
             "pitches": self.pitches,
             "pitch": self.pitch,
             "status": self.status,
@@ -113,12 +117,34 @@ class StaffCommands:
 
     async def pitches(self, asked: Asked) -> Reply:
         statuses, other = self.team.statuses.pick(asked.argument.split())
-        found, more = await self.team.desk.search(asked.actor, statuses or None, other)
+        found = await self.team.desk.search(asked.actor, statuses or None, other)
         title = text(
             "staff_search_title", statuses=", ".join(statuses) or "–", words=" ".join(other) or "–"
         )
         empty = text("staff_search_empty")
-        return cards.listing(title, found, self.team.flow, empty, more=more)
+        return cards.listing(
+            title, found.items, self.team.flow, empty, found.names, more=found.more
+        )
+
+    async def mine(self, asked: Asked) -> Reply:
+        found = await self.team.desk.mine(asked.actor)
+        title, empty = text("staff_mine_title"), text("staff_mine_empty")
+        return cards.listing(
+            title, found.items, self.team.flow, empty, found.names, more=found.more
+        )
+
+    async def waiting(self, asked: Asked) -> Reply:
+        found = await self.team.desk.waiting(asked.actor)
+        now = self.team.desk.clock()
+        notes = [
+            text(f"staff_waiting_{w.why}", duration=cards.duration(now - w.since))
+            for w in found.items
+        ]
+        title, empty = text("staff_waiting_title"), text("staff_waiting_empty")
+        pitches = [w.pitch for w in found.items]
+        return cards.listing(
+            title, pitches, self.team.flow, empty, found.names, more=found.more, notes=notes
+        )
 
     async def pitch(self, asked: Asked) -> Reply:
         if asked.reference is None:
