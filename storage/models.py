@@ -123,6 +123,15 @@ checks the schema at head).
 SENT_STATUSES: tuple[str, ...] = tuple(s.value for s in PitchStatus if s is not PitchStatus.DRAFT)
 """Every status of a sent pitch, in workflow order: what staff can set, list and export."""
 
+CLOSED_STATUSES: tuple[str, ...] = (
+    PitchStatus.SUPPORTED.value,
+    PitchStatus.REFERRED.value,
+    PitchStatus.NOT_PURSUED.value,
+    PitchStatus.ARCHIVED.value,
+)
+"""A decision was taken: nothing is expected of the team any more, unless the pitcher
+writes again."""
+
 TEAM_ZONE = ZoneInfo("Europe/Brussels")
 """The team works in Belgian time (cards, export days); storage keeps UTC."""
 

@@ -18,7 +18,15 @@ from typing import Any, cast
 from sqlalchemy import ColumnElement, Select, Table, and_, case, exists, func, select, tuple_
 
 from storage.database import Session
-from storage.models import SENT_STATUSES, Answer, Event, Pitch, Pitcher, PitchStatus
+from storage.models import (
+    CLOSED_STATUSES,
+    SENT_STATUSES,
+    Answer,
+    Event,
+    Pitch,
+    Pitcher,
+    PitchStatus,
+)
 from storage.pitchers import PITCHER_COLUMNS, PitcherRecord
 
 PITCHES = cast(Table, Pitch.__table__)
@@ -223,6 +231,12 @@ class Stats:
     """Pitches sent in the seven days up to now, whatever their status since."""
     median_first_reply: timedelta | None
     """From sending to the team's first message, over pitches that got one."""
+    answered: int
+    """Sent pitches that got a message from the team (the median's count)."""
+    unanswered: int
+    """Undecided sent pitches without any message from the team yet."""
+    unassigned: int
+    """Undecided sent pitches nobody has taken."""
 
 
 async def stats(session: Session, *, now: datetime) -> Stats:
@@ -256,4 +270,10 @@ async def stats(session: Session, *, now: datetime) -> Stats:
         if sent is not None
     ]
     median = timedelta(seconds=statistics.median(waits)) if waits else None
-    return Stats(per_status, new_this_week, median)
+    undecided = and_(_D.status != PitchStatus.DRAFT.value, _D.status.not_in(CLOSED_STATUSES))
+    answered_by_us = exists().where(_E.pitch_id == _D.id, _E.kind == "message_out")
+    open_counts = select(
+        func.count(case((~answered_by_us, 1))), func.count(case((_D.assignee_id.is_(None), 1)))
+    ).where(undecided)
+    unanswered, unassigned = (await session.execute(open_counts)).one()
+    return Stats(per_status, new_this_week, median, len(waits), unanswered, unassigned)

@@ -14,21 +14,13 @@ from typing import Any, Literal, cast
 from sqlalchemy import ColumnElement, ScalarSelect, Table, and_, case, func, or_, select
 
 from storage.database import Session
-from storage.models import Event, Pitch, PitchStatus
+from storage.models import CLOSED_STATUSES, Event, Pitch, PitchStatus
 from storage.pitches import PitchView, views
 
 PITCHES = cast(Table, Pitch.__table__)
 EVENTS = cast(Table, Event.__table__)
 _D, _E = PITCHES.c, EVENTS.c
 
-CLOSED_STATUSES = (
-    PitchStatus.SUPPORTED.value,
-    PitchStatus.REFERRED.value,
-    PitchStatus.NOT_PURSUED.value,
-    PitchStatus.ARCHIVED.value,
-)
-"""A decision was taken: nothing is expected of the team any more, unless the pitcher
-writes again."""
 _MESSAGES = ("message_in", "message_out")
 
 

@@ -200,11 +200,14 @@ class StaffCommands:
             for status, count in stats.per_status.items()
         ]
         blocks.append(text("staff_stats_week", count=stats.new_this_week))
+        blocks.append(
+            text("staff_stats_open", unanswered=stats.unanswered, unassigned=stats.unassigned)
+        )
         if stats.median_first_reply is None:
             blocks.append(text("staff_stats_median_none"))
         else:
             median = cards.duration(stats.median_first_reply)
-            blocks.append(text("staff_stats_median", duration=median))
+            blocks.append(text("staff_stats_median", duration=median, answered=stats.answered))
         return Reply(tuple(blocks))
 
     async def run_export(self, asked: Asked) -> None:

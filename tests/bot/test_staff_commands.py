@@ -314,7 +314,8 @@ async def test_stats_counts_statuses_the_week_and_the_median_first_reply(
         "🌱 ondersteund: 1",
         "🗄 gearchiveerd: 0",
         "Nieuw de voorbije 7 dagen: 2",
-        "Mediaan tijd tot ons eerste antwoord: 3 u 0 min",
+        "Lopend zonder antwoord van ons: 0 · door niemand opgenomen: 2",
+        "Mediaan tijd tot ons eerste antwoord: 3 u 0 min (over 3 beantwoorde pitches)",
     ):
         assert line in shown, line
 
@@ -326,10 +327,11 @@ async def test_stats_without_any_reply_yet(team: TeamHarness) -> None:
     shown = texts(await team.olga().send("/stats"))[0]
 
     assert "🆕 nieuw: 1" in shown and "Nog geen antwoorden aan pitchers verstuurd." in shown
+    assert "Lopend zonder antwoord van ons: 1 · door niemand opgenomen: 1" in shown
     await team.olga().send("/reply P-2026-0001 Dag Anna")
-    assert (
-        "Mediaan tijd tot ons eerste antwoord: 42 min" in texts(await team.olga().send("/stats"))[0]
-    )
+    again = texts(await team.olga().send("/stats"))[0]
+    assert "Mediaan tijd tot ons eerste antwoord: 42 min (over 1 beantwoorde pitches)" in again
+    assert "Lopend zonder antwoord van ons: 0 · door niemand opgenomen: 1" in again
 
 
 async def test_staffhelp_lists_the_commands_for_staff_only(
