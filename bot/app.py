@@ -17,6 +17,7 @@ from bot.redelivery import Redelivery
 from bot.render import render_label, render_text
 from bot.settings import Settings
 from bot.staff.access import StaffGate
+from bot.staff.menus import StaffMenus
 from bot.staff.notify import TeamNotifier
 from bot.staff.setup import register_staff
 from bot.staff.team import Team
@@ -76,6 +77,7 @@ def build_application(
         flow=conversations.flow,
         default_language=language,
         staff_chat_id=settings.staff_chat_id,
+        menus=StaffMenus(catalog, settings.staff_ids, settings.staff_chat_id, language),
     )
     inbox = Inbox(Received(conversations.database, conversations.clock))
     fetching = request or HTTPXRequest(connection_pool_size=1)  # python-telegram-bot's default
@@ -87,6 +89,7 @@ def build_application(
     async def start(application: Application) -> None:  # type: ignore[type-arg]
         await inbox.replay(application)  # queued before polling fetches anything newer
         await register_commands(application, catalog)
+        await team.menus.register(application.bot)
         await conversations.load_owed()
         team.notifier.sending.wake(application.bot)  # what the last run left in the outbox
         redelivery.sending.wake(application.bot)

@@ -26,22 +26,6 @@ from services.outcomes import Actor, Repeated
 from storage.members import StaffName
 from storage.models import SENT_STATUSES
 
-STAFF_COMMANDS = (
-    "new",
-    "mine",
-    "waiting",
-    "pitches",
-    "pitch",
-    "status",
-    "assign",
-    "note",
-    "reply",
-    "stats",
-    "export",
-    "erase",
-    "staffhelp",
-)
-
 
 @dataclass(frozen=True)
 class Asked:

@@ -14,7 +14,8 @@ from telegram.ext import (
 from bot.staff.actions import Actions
 from bot.staff.buttons import StaffButtons
 from bot.staff.callbacks import is_staff_data
-from bot.staff.commands import STAFF_COMMANDS, StaffCommands
+from bot.staff.commands import StaffCommands
+from bot.staff.menus import STAFF_COMMANDS
 from bot.staff.team import Team
 
 STAFF_GROUP = -1

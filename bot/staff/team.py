@@ -10,6 +10,7 @@ from telegram.ext import ApplicationHandlerStop
 from bot.render import render_label
 from bot.sending import send_replies
 from bot.staff.access import StaffGate
+from bot.staff.menus import StaffMenus
 from bot.staff.notify import TeamNotifier
 from bot.updates import person_of
 from dialogs.catalog import Catalog
@@ -32,6 +33,7 @@ class Team:
     flow: Flow
     default_language: str
     staff_chat_id: int | None
+    menus: StaffMenus
     statuses: StatusNames = field(init=False)
     """Status names as staff may type them: keys, or the names cards show."""
 
@@ -58,6 +60,8 @@ class Team:
             return None
         if not await self.gate.is_staff(bot, user.id):
             return None
+        if chat.type == Chat.PRIVATE:
+            await self.menus.give(bot, user.id)  # "/" shows them the staff commands too
         return Actor(person_of(user, chat.id), update.update_id)
 
     async def say(self, bot: Bot, chat: Chat, user: User, *replies: Reply) -> None:

@@ -9,7 +9,7 @@ import pytest
 
 from bot.app import register_commands
 from dialogs.catalog import Catalog
-from tests.bot.conftest import BotHarness
+from tests.bot.conftest import OLGA, PIETER, STAFF_CHAT, STRANGER, BotHarness, TeamHarness
 from tests.bot.scenario import answer_questions, consent, snapshot
 
 MENU = ["start", "help", "back", "skip", "cancel", "language", "mypitches", "privacy", "forgetme"]
@@ -90,3 +90,54 @@ async def test_mypitches_before_consent_answers_and_stores_nothing(harness: BotH
     assert len(replies) == 1
     assert "nog geen pitches" in replies[0].text
     assert all(rows == [] for rows in (await snapshot(harness.database)).values())
+
+
+STAFF_MENU = [
+    "new", "mine", "waiting", "pitches", "pitch", "status", "assign", "note", "reply",
+    "stats", "export", "erase", "staffhelp",
+]  # fmt: skip
+
+
+def scoped_menus(request: Any) -> dict[tuple[int, str | None], list[str]]:
+    """The chat-scoped menus set: (chat, language) → command names."""
+    return {
+        (call["scope"]["chat_id"], call.get("language_code")): [
+            c["command"] for c in call["commands"]
+        ]
+        for call in request.sent("setMyCommands")
+        if call.get("scope", {}).get("type") == "chat"
+    }
+
+
+async def test_staff_see_their_commands_where_they_work_and_pitchers_do_not(
+    team: TeamHarness,
+) -> None:
+    """Typing "/" in the staff group or a staff member's private chat shows the staff
+    commands (command scopes); the general menu stays the pitcher's."""
+    assert team.app.post_init is not None
+    await team.app.post_init(team.app)  # what a start does before polling
+
+    menus = scoped_menus(team.request)
+    assert menus[(STAFF_CHAT, None)] == STAFF_MENU, "the group: staff commands only"
+    for language in (None, "nl", "en", "fr"):
+        assert menus[(OLGA, language)] == [*MENU, *STAFF_MENU], "Olga's chat: both"
+    assert not [key for key in menus if key[0] == PIETER], "Pieter is staff via the group"
+    described = {
+        c["command"]: c["description"]
+        for call in team.request.sent("setMyCommands")
+        if call.get("scope", {}).get("chat_id") == OLGA and call.get("language_code") == "fr"
+        for c in call["commands"]
+    }
+    assert described["mine"] == "Mes pitchs en cours"
+
+    await team.pieter().send("/staffhelp")  # a group member's first staff command in private
+    await team.pieter().send("/new")
+    pieter = [k for k in scoped_menus(team.request) if k[0] == PIETER]
+    assert sorted(pieter, key=str) == sorted(
+        [(PIETER, lang) for lang in (None, "nl", "en", "fr")], key=str
+    ), "given once, in every language"
+    scoped = [c for c in team.request.sent("setMyCommands") if "scope" in c]
+    assert len(scoped) == 1 + 4 + 4, "the group, Olga's chat, Pieter's chat: no repeats"
+
+    await team.stranger().send("/start")
+    assert not [k for k in scoped_menus(team.request) if k[0] == STRANGER]
