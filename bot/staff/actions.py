@@ -4,7 +4,7 @@ what they are to hear, and say in one reply what happened."""
 
 from __future__ import annotations
 
-from telegram import Bot
+from telegram import Bot, Chat, User
 
 from bot.staff import cards
 from bot.staff.callbacks import Erase, Page, encode
@@ -38,6 +38,22 @@ class Actions:
             paging.append(Button(text("staff_button_next"), encode(on)))
         title, empty = text("staff_new_title"), text("staff_new_empty")
         return cards.listing(title, page.pitches, self.team.flow, empty, names, tuple(paging))
+
+    async def show(
+        self, bot: Bot, actor: Actor, reference: str, chat: Chat, user: User
+    ) -> Reply | None:
+        """/pitch and "📄 show all": the whole pitch. In the group its contact details are
+        left out and sent to the member privately; None when the pitch is gone."""
+        team = self.team
+        file = await team.desk.file(actor, reference)
+        if file is None:
+            return None
+        if not team.in_group(chat):
+            return cards.full(file, team.flow, team.language(chat, user))
+        whole = cards.full(file, team.flow, team.own_language(user))
+        sent = await team.privately(bot, user, whole)
+        note = text("staff_contact_sent_privately") if sent else team.open_private(bot)
+        return cards.full(file, team.flow, team.language(chat, user), contact=note)
 
     async def take(
         self, bot: Bot, actor: Actor, reference: str, *, pressed: int | None = None

@@ -123,10 +123,10 @@ class StaffButtons:
                     return Shown(gone=True)
                 return Shown(replies=(Reply(page.blocks, page.buttons, replace=True),))
             case Show(reference):
-                file = await desk.file(actor, reference)
-                if file is None:
+                shown = await self.actions.show(bot, actor, reference, press.chat, press.user)
+                if shown is None:
                     return Shown(gone=True)
-                return Shown(replies=(cards.full(file, self.team.flow, press.language),))
+                return Shown(replies=(shown,))
             case Write(reference):
                 if await desk.file(actor, reference) is None:
                     return Shown(gone=True)

@@ -123,8 +123,11 @@ def _event(event: EventView, names: dict[int, StaffName]) -> Text:
             return text("staff_event_message_out", **base, text=str(payload.get("text", "")))
 
 
-def full(file: PitchFile, flow: Flow, language: str) -> Reply:
-    """Everything about one pitch: answers in flow order, contact, status, history."""
+def full(file: PitchFile, flow: Flow, language: str, *, contact: Text | None = None) -> Reply:
+    """Everything about one pitch: answers in flow order, contact, status, history.
+
+    ``contact`` given: the group's version, with that line instead of the contact details
+    (personal answers and the Telegram identity go to the staff member privately)."""
     pitch, names = file.pitch, file.names
     pitcher = pitch.pitcher
     blocks = [
@@ -139,19 +142,23 @@ def full(file: PitchFile, flow: Flow, language: str) -> Reply:
         *_fields(pitch, flow, language, card=False),
         text("staff_contact_title"),
     ]
-    answers = _answers(pitch)
-    for question in flow.questions:
-        if question.personal and answers.get(question.key):
-            value = display(question, answers[question.key], language)
-            blocks.append(text("staff_field", label=question.texts[language].label, value=value))
-    blocks.append(
-        text(
-            "staff_contact_telegram",
-            name=pitcher.first_name or "–",
-            username=f"@{pitcher.username}" if pitcher.username else "–",
-            user_id=pitcher.telegram_user_id,
+    if contact is not None:
+        blocks.append(contact)
+    else:
+        answers = _answers(pitch)
+        for question in flow.questions:
+            if question.personal and answers.get(question.key):
+                value = display(question, answers[question.key], language)
+                label = question.texts[language].label
+                blocks.append(text("staff_field", label=label, value=value))
+        blocks.append(
+            text(
+                "staff_contact_telegram",
+                name=pitcher.first_name or "–",
+                username=f"@{pitcher.username}" if pitcher.username else "–",
+                user_id=pitcher.telegram_user_id,
+            )
         )
-    )
     blocks.append(text("staff_history_title"))
     blocks.extend(_event(e, names) for e in file.history)
     statuses = [

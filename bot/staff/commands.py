@@ -133,10 +133,10 @@ class StaffCommands:
     async def pitch(self, asked: Asked) -> Reply:
         if asked.reference is None:
             return usage("pitch")
-        file = await self.team.desk.file(asked.actor, asked.reference)
-        if file is None:
-            return Reply((text("staff_not_found"),))
-        return cards.full(file, self.team.flow, asked.language)
+        shown = await self.actions.show(
+            asked.bot, asked.actor, asked.reference, asked.chat, asked.user
+        )
+        return shown if shown is not None else Reply((text("staff_not_found"),))
 
     async def status(self, asked: Asked) -> Reply:
         status = self.team.statuses.find(asked.rest)

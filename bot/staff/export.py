@@ -13,6 +13,7 @@ import tempfile
 from pathlib import Path
 
 from telegram import Bot, Chat, User
+from telegram.error import BadRequest, Forbidden
 
 from bot.render import render_text
 from bot.staff.team import Team
@@ -77,6 +78,17 @@ class ChatExport:
                         bot, chat, user, Reply((text("export_too_big", command=command),))
                     )
                     return
-            caption = render_text(team.catalog, language, text("export_done", count=count))
-            with path.open("rb") as document:
-                await bot.send_document(chat.id, document, filename=path.name, caption=caption)
+            # the file holds contact details: from the group it goes to the member privately
+            target = user.id if team.in_group(chat) else chat.id
+            shown = team.own_language(user) if team.in_group(chat) else language
+            caption = render_text(team.catalog, shown, text("export_done", count=count))
+            try:
+                with path.open("rb") as document:
+                    await bot.send_document(target, document, filename=path.name, caption=caption)
+            except (Forbidden, BadRequest):
+                if not team.in_group(chat):
+                    raise
+                await team.say(bot, chat, user, Reply((team.open_private(bot),)))
+                return
+        if team.in_group(chat):
+            await team.say(bot, chat, user, Reply((text("export_sent_privately"),)))

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 
 from telegram import Bot, Chat, Update, User
+from telegram.error import BadRequest, Forbidden
 from telegram.ext import ApplicationHandlerStop
 
 from bot.render import render_label
@@ -20,6 +22,8 @@ from dialogs.replies import Reply, Text, text
 from services.desk import StaffDesk
 from services.outcomes import Actor
 from services.statuses import StatusNames
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -44,7 +48,7 @@ class Team:
         """The group reads the default language; a private chat the member's own."""
         if chat.type != Chat.PRIVATE:
             return self.default_language
-        return resolve(user.language_code, self.default_language)
+        return self.own_language(user)
 
     def in_team_place(self, chat: Chat) -> bool:
         return chat.type == Chat.PRIVATE or chat.id == self.staff_chat_id
@@ -63,6 +67,28 @@ class Team:
         if chat.type == Chat.PRIVATE:
             await self.menus.give(bot, user.id)  # "/" shows them the staff commands too
         return Actor(person_of(user, chat.id), update.update_id)
+
+    def in_group(self, chat: Chat) -> bool:
+        return chat.type != Chat.PRIVATE
+
+    def own_language(self, user: User) -> str:
+        """The language of the member's private chat with the bot."""
+        return resolve(user.language_code, self.default_language)
+
+    async def privately(self, bot: Bot, user: User, *replies: Reply) -> bool:
+        """Send to the member's private chat, in their language; False when the bot may
+        not write there (they never started a private chat with it)."""
+        language = self.own_language(user)
+        try:
+            await send_replies(bot, self.catalog, user.id, language, replies)
+        except (Forbidden, BadRequest) as error:
+            log.info("could not reach staff member %s privately: %s", user.id, error)
+            return False
+        return True
+
+    def open_private(self, bot: Bot) -> Text:
+        """The line that asks a member to open a private chat with the bot first."""
+        return text("staff_open_private", link=f"https://t.me/{bot.username}")
 
     async def say(self, bot: Bot, chat: Chat, user: User, *replies: Reply) -> None:
         await send_replies(bot, self.catalog, chat.id, self.language(chat, user), replies)

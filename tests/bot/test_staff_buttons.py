@@ -199,12 +199,31 @@ async def test_show_all_posts_the_full_pitch_where_it_was_asked(team: TeamHarnes
     replies = await pieter.tap_on(card, "Alles tonen")
 
     assert pieter.toast() is None
-    assert [r.chat_id for r in replies] == [STAFF_CHAT]
-    shown = visible(replies[0].text)
-    assert shown.startswith(f"📄 {reference}")
+    assert [r.chat_id for r in replies] == [PIETER, STAFF_CHAT], "privately, then the group"
+    private, group = (visible(r.text) for r in replies)
+    assert private.startswith(f"📄 {reference}") and group.startswith(f"📄 {reference}")
     for key in ("dream", "solution", "name", "contact"):
-        assert FULL["nl"][key] in shown, "asked for: everything, contact too"
-    assert replies[0].method == "sendMessage", "the card itself stays short"
+        assert FULL["nl"][key] in private, "asked for: everything, contact too"
+    for key in ("dream", "solution"):
+        assert FULL["nl"][key] in group
+    for key in ("name", "contact"):
+        assert FULL["nl"][key] not in group, "contact details stay out of the group"
+    assert "Anna" not in group.split("Contact")[1] and "1001" not in group
+    assert "De contactgegevens stuurde ik je privé." in group
+    assert replies[1].method == "sendMessage", "the card itself stays short"
+
+
+async def test_show_all_in_the_group_asks_for_a_private_chat_first(team: TeamHarness) -> None:
+    """The bot may not write first to someone who never opened a chat with it."""
+    reference, pitch_id, card = await a_card(team)
+    team.request.fail_chat(PIETER, 403, "Forbidden: bot can't initiate conversation with a user")
+    pieter = team.in_group(PIETER, "Pieter")
+
+    replies = await pieter.tap_on(card, "Alles tonen")
+
+    [group] = [visible(r.text) for r in replies if r.chat_id == STAFF_CHAT]
+    assert FULL["nl"]["contact"] not in group
+    assert "Open eerst een gesprek met mij: https://t.me/" in group
 
 
 async def test_the_reply_button_asks_for_the_message_as_a_reply(team: TeamHarness) -> None:

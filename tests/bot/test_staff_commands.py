@@ -359,7 +359,8 @@ async def test_commands_addressed_to_the_bot_by_name_work_in_the_group(team: Tea
 
     replies = await pieter.send(f"/pitch@PitchTestBot {reference}")
 
-    assert replies and replies[0].chat_id == STAFF_CHAT and reference in replies[0].text
+    in_the_group = [r for r in replies if r.chat_id == STAFF_CHAT]
+    assert in_the_group and reference in in_the_group[0].text
 
 
 async def test_staff_commands_do_not_disturb_a_staff_members_own_draft(team: TeamHarness) -> None:

@@ -10,7 +10,7 @@ import pytest
 
 from bot.staff import export
 from tests.bot.conftest import STAFF_CHAT, TeamHarness
-from tests.bot.scenario import snapshot
+from tests.bot.scenario import snapshot, visible
 from tests.bot.staff_scenario import NEUTRAL, send_pitch
 
 
@@ -117,6 +117,9 @@ async def test_a_stranger_cannot_export(team: TeamHarness) -> None:
 async def test_export_in_the_staff_group(team: TeamHarness) -> None:
     await send_pitch(team.pitcher())
 
-    await team.in_group(7002, "Pieter").send("/export")
+    replies = await team.in_group(7002, "Pieter").send("/export")
 
-    assert team.request.documents[-1][0] == STAFF_CHAT
+    assert team.request.documents[-1][0] == 7002, "the file holds contact details: privately"
+    assert [visible(r.text) for r in replies if r.chat_id == STAFF_CHAT] == [
+        "📤 De export staat in je privégesprek met mij: hij bevat contactgegevens."
+    ]
