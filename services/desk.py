@@ -152,7 +152,10 @@ class StaffDesk:
             changed = await workflow.assign(session, found.id, staff_id, actor_id=me, now=now)
             file = await _file(session, reference)
             assert file is not None
-            return Change(file, file if changed else None, won=changed)
+            # taking over someone else's pitch says whose it was
+            before = found.assignee_id
+            was = file.name(before) if changed and before not in (None, staff_id, me) else None
+            return Change(file, file if changed else None, previous=was, won=changed)
 
     async def note(self, actor: Actor, reference: str, note: str) -> Change | None:
         async with self.database.transaction() as session:

@@ -85,7 +85,8 @@ class Change:
     """The pitch again when its card in the staff group shows what just changed."""
     tell: Tell | None = None
     previous: str | None = None
-    """Take: who had it (a name) when someone else won; status: the old status."""
+    """Take: who had it (a name) when someone else won; assign: who had it before (a
+    name) when it was someone else's; status: the old status."""
     won: bool = True
     """Take: whether the pitch is now the actor's; status: whether anything changed."""
     event_id: int | None = None

@@ -89,8 +89,22 @@ class Actions:
         if change is None:
             return Reply((text("staff_not_found"),))
         await self._redraw(bot, change, None)
-        name = change.file.name(staff_id)
-        return Reply((text("staff_assigned", reference=change.file.pitch.reference, name=name),))
+        pitch, name = change.file.pitch, change.file.name(staff_id)
+        if change.won and staff_id != actor.person.user_id:
+            # the new assignee hears of it in their private chat, when they have one
+            given = text(
+                "staff_assigned_to_you",
+                reference=pitch.reference,
+                name=actor.person.first_name or change.file.name(actor.person.user_id),
+                idea=cards.headline(pitch, self.team.flow),
+            )
+            await self.team.notifier.tell_staff(bot, staff_id, Reply((given,)))
+        said = text("staff_assigned", reference=pitch.reference, name=name)
+        if change.previous is not None:
+            said = text(
+                "staff_assigned_over", reference=pitch.reference, name=name, was=change.previous
+            )
+        return Reply((said,))
 
     async def _redraw(self, bot: Bot, change: Change, pressed: int | None) -> None:
         """The group's card of a changed pitch, unless it is the message just pressed."""

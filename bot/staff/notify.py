@@ -204,6 +204,16 @@ class TeamNotifier:
         except TelegramError as error:
             log.info("could not redraw the card of %s: %s", reference, error)
 
+    async def tell_staff(self, bot: Bot, user_id: int, reply: Reply) -> bool:
+        """A word for a staff member in their private chat (the team's language); False
+        when the bot may not write there."""
+        try:
+            await send_replies(bot, self.catalog, user_id, self.language, [reply])
+        except TelegramError as error:
+            log.info("could not tell staff member %s: %s", user_id, error)
+            return False
+        return True
+
     async def tell(self, bot: Bot, tell: Tell | None) -> Delivery | None:
         """Send to a pitcher's private chat in their language: ``sent``; ``queued`` when
         Telegram could not take it now (it is tried again, see :mod:`bot.redelivery`);

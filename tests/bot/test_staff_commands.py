@@ -217,7 +217,12 @@ async def test_assign_to_me_or_to_a_known_staff_member(team: TeamHarness) -> Non
     assert texts(said(mine)) == [f"🙋 {reference} is toegewezen aan Olga."]
     assert redrawn(mine)[0].startswith(f"📬 {reference} · 🆕 nieuw · 🙋 Olga")
     to_pieter = await olga.send(f"/assign {reference} @Pieter")
-    assert texts(said(to_pieter)) == [f"🙋 {reference} is toegewezen aan Pieter."]
+    assert texts(said(only(to_pieter, OLGA))) == [f"🙋 {reference} is toegewezen aan Pieter."], (
+        "handing on one's own pitch"
+    )
+    assert texts(only(to_pieter, PIETER)) == [
+        f"🙋 Olga gaf je {reference}: {FULL['nl']['idea']}\n/pitch {reference} toont de hele pitch."
+    ], "the new assignee hears of it privately"
     assert redrawn(to_pieter)[0].startswith(f"📬 {reference} · 🆕 nieuw · 🙋 Pieter")
     assert texts(await olga.send(f"/assign {reference} @nobody")) == [
         "@nobody ken ik niet als teamlid. Die persoon moet eerst zelf één teamcommando "
@@ -239,7 +244,7 @@ async def test_assign_by_first_name_and_ambiguous_names_are_listed(team: TeamHar
     await team.pieter().send("/staffhelp")  # the bot now knows Pieter
 
     by_name = await olga.send(f"/assign {reference} pieter")
-    assert texts(said(by_name)) == [f"🙋 {reference} is toegewezen aan Pieter."]
+    assert texts(only(by_name, OLGA)) == [f"🙋 {reference} is toegewezen aan Pieter."]
 
     other = 7003
     team.request.members[(STAFF_CHAT, other)] = "member"
@@ -252,7 +257,9 @@ async def test_assign_by_first_name_and_ambiguous_names_are_listed(team: TeamHar
     ]
     assert (await pitch_row(team.database, reference)).assignee_id == PIETER, "unchanged"
     by_username = await olga.send(f"/assign {reference} @pieter_d")
-    assert texts(said(by_username)) == [f"🙋 {reference} is toegewezen aan Pieter."]
+    assert texts(only(by_username, OLGA)) == [
+        f"🙋 {reference} is toegewezen aan Pieter (was van Pieter)."
+    ], "taking over someone else's pitch says whose it was"
     assert (await pitch_row(team.database, reference)).assignee_id == other
 
 
