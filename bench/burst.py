@@ -166,6 +166,7 @@ async def run(args: argparse.Namespace, folder: Path, scratch: Path) -> None:
         "PITCHBOT_DATABASE_URL": url,
         "PITCHBOT_STAFF_IDS": "7001",
         "PITCHBOT_STAFF_CHAT_ID": str(STAFF_CHAT),
+        "PITCHBOT_DIGEST_HOUR": "",  # not part of the measured burst
         "NO_PROXY": "127.0.0.1,localhost",
         "no_proxy": "127.0.0.1,localhost",
     }

@@ -67,7 +67,14 @@ def build_application(
     redelivery = Redelivery(conversations, catalog)
     posting = Posting(conversations.database, conversations.clock)
     notifier = TeamNotifier(
-        posting, catalog, conversations.flow, settings.staff_chat_id, language, redelivery
+        posting,
+        catalog,
+        conversations.flow,
+        settings.staff_chat_id,
+        language,
+        redelivery,
+        digest_hour=settings.digest_hour,
+        waiting_days=settings.waiting_days,
     )
     team = Team(
         gate=gate or StaffGate(settings.staff_ids, settings.staff_chat_id),

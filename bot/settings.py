@@ -25,6 +25,8 @@ EXPECTED = {
     "staff_ids": "comma-separated Telegram user ids",
     "staff_chat_id": "the staff group's chat id, a whole number (a group's is negative)",
     "card_retry_seconds": "a number of seconds above 0",
+    "digest_hour": "an hour from 0 to 23 (Brussels time), or empty for no daily digest",
+    "waiting_days": "a whole number of days, 1 or more",
 }
 """What each setting takes, said to whoever set it wrong."""
 
@@ -55,6 +57,10 @@ class Settings(BaseSettings):
     """The staff group: new pitches arrive there, and its members are staff too."""
     card_retry_seconds: float = Field(default=RETRY_SECONDS, gt=0)
     """How often cards and pitchers' messages the staff group did not take are retried."""
+    digest_hour: int | None = Field(default=9, ge=0, le=23)
+    """The hour (Brussels time) of the staff group's daily digest; None: no digest."""
+    waiting_days: int = Field(default=3, ge=1)
+    """After this many days a pitch waiting for our answer is in the digest."""
 
     @field_validator("telegram_bot_token", mode="before")
     @classmethod
@@ -74,7 +80,7 @@ class Settings(BaseSettings):
             return frozenset(int(part) for part in parts if part)
         return value
 
-    @field_validator("staff_chat_id", mode="before")
+    @field_validator("staff_chat_id", "digest_hour", mode="before")
     @classmethod
     def _blank_chat_is_none(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value

@@ -11,8 +11,11 @@ from dataclasses import dataclass
 
 from services.outcomes import PitchFile
 from services.types import Clock, utc_now
-from storage import events, members, outbox, pitches, updates, workflow
+from storage import digests, events, members, outbox, pitches, updates, workflow
 from storage.database import Database
+from storage.digests import DigestView
+from storage.members import StaffName
+from storage.models import TEAM_ZONE
 from storage.outbox import Queued
 
 
@@ -74,6 +77,29 @@ class Posting:
     async def dropped(self, message: Queued) -> None:
         async with self.database.transaction() as session:
             await outbox.sent(session, message.id)
+
+    async def queue_digest(self, hour: int) -> bool:
+        """Once the team's day has reached ``hour`` (Brussels time), queue that day's
+        digest, once: the day is claimed in the database in the same transaction, so a
+        restart neither skips a digest that is due nor sends one twice."""
+        now = self.clock()
+        local = now.astimezone(TEAM_ZONE)
+        if local.hour < hour:
+            return False
+        async with self.database.transaction() as session:
+            if not await digests.claim_day(session, local.date(), now):
+                return False
+            await outbox.queue(session, "digest", now, payload={"day": local.date().isoformat()})
+        return True
+
+    async def digest(self, waiting_days: int) -> DigestView:
+        """What the digest tells, as things are when it is posted."""
+        async with self.database.sessions() as session:
+            return await digests.digest(session, now=self.clock(), waiting_days=waiting_days)
+
+    async def names(self, ids: set[int]) -> dict[int, StaffName]:
+        async with self.database.sessions() as session:
+            return await members.staff_names(session, ids)
 
     async def forget_handled_updates(self) -> None:
         """Claims of updates Telegram can no longer redeliver are spent: drop them."""

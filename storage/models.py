@@ -7,7 +7,7 @@ is a :class:`UTCDateTime`, which keeps datetimes tz-aware UTC on both databases.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Date,
     DateTime,
     Dialect,
     ForeignKey,
@@ -304,6 +305,16 @@ class GroupNotice(Base):
 
     chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     notified_at: Mapped[datetime]
+
+
+class Digest(Base):
+    """A day whose digest was queued for the staff group: once a day, whatever restarts."""
+
+    __tablename__ = "digests"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    """The team's day (Brussels time)."""
+    queued_at: Mapped[datetime]
 
 
 class StaffMember(Base):

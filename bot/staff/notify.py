@@ -26,7 +26,7 @@ from bot.background import Background
 from bot.redelivery import TRANSIENT, Redelivery
 from bot.render import render
 from bot.sending import send_replies
-from bot.staff import cards
+from bot.staff import cards, digest
 from bot.staff.callbacks import Show, Write, encode
 from dialogs.catalog import Catalog
 from dialogs.flow import Flow
@@ -58,8 +58,13 @@ class TeamNotifier:
         staff_chat_id: int | None,
         language: str,
         redelivery: Redelivery,
+        *,
+        digest_hour: int | None = None,
+        waiting_days: int = 3,
     ) -> None:
         self.posting = posting
+        self.digest_hour = digest_hour
+        self.waiting_days = waiting_days
         self.redelivery = redelivery
         self.catalog = catalog
         self.flow = flow
@@ -72,8 +77,11 @@ class TeamNotifier:
         self._announced_at: datetime | None = None
 
     async def retry_job(self, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Every minute: wake the sender (never waiting for it: it may be pacing a burst
-        for minutes) and forget spent update claims."""
+        """Every minute: queue the day's digest once its hour has come, wake the sender
+        (never waiting for it: it may be pacing a burst for minutes) and forget spent
+        update claims."""
+        if self.digest_hour is not None and self.staff_chat_id is not None:
+            await self.posting.queue_digest(self.digest_hour)
         self.sending.wake(context.bot)
         await self.posting.forget_handled_updates()
 
@@ -165,6 +173,8 @@ class TeamNotifier:
             references = ", ".join(message.payload.get("references", []))
             notice = Reply((text("staff_pitcher_erased", references=references),))
             return notice, f"the erasure notice of {references}"
+        if message.kind == "digest":
+            return await self._digest(message)
         if message.kind == "card":
             # a late card shows the pitch as it is now, taken by whom (by name) if so
             file = await self.posting.card(message)
@@ -177,6 +187,21 @@ class TeamNotifier:
             return None
         reference = relayed.file.pitch.reference
         return _relayed(reference, relayed.said), f"a message about {reference}"
+
+    async def _digest(self, message: Queued) -> tuple[Reply, str] | None:
+        """The day's digest as things are now; None (not posted) when it would be empty."""
+        view = await self.posting.digest(self.waiting_days)
+        holders = {w.pitch.assignee_id for w in view.overdue if w.pitch.assignee_id}
+        day = str(message.payload.get("day", ""))
+        shown = digest.digest(
+            view,
+            self.flow,
+            await self.posting.names(holders),
+            now=self.posting.clock(),
+            day=day,
+            waiting_days=self.waiting_days,
+        )
+        return (shown, f"the digest of {day}") if shown is not None else None
 
     async def redraw(self, bot: Bot, file: PitchFile) -> None:
         """The pitch changed: its card in the staff group shows it as it is now."""

@@ -97,12 +97,14 @@ class FakeMonotonic:
         self.now += seconds
 
 
-def team_settings() -> Settings:
+def team_settings(**overrides: object) -> Settings:
+    values: dict[str, object] = {
+        "staff_ids": frozenset({OLGA}),
+        "staff_chat_id": STAFF_CHAT,
+        "digest_hour": None,  # tests/bot/test_digest.py turns it on
+    }
     return Settings(  # type: ignore[call-arg]
-        _env_file=None,
-        TELEGRAM_BOT_TOKEN=TOKEN,
-        staff_ids=frozenset({OLGA}),
-        staff_chat_id=STAFF_CHAT,
+        _env_file=None, TELEGRAM_BOT_TOKEN=TOKEN, **(values | overrides)
     )
 
 
@@ -112,9 +114,10 @@ def make_team_app(
     monotonic: FakeMonotonic,
     *,
     rate_limit: bool = False,
+    **settings_overrides: object,
 ) -> tuple[Application, RecordingRequest, StaffGate]:  # type: ignore[type-arg]
     """The bot with a team: OLGA by id, the staff group's members, a gate on ``monotonic``."""
-    settings = team_settings()
+    settings = team_settings(**settings_overrides)
     request = RecordingRequest()
     request.members[(STAFF_CHAT, PIETER)] = "member"
     gate = StaffGate(settings.staff_ids, settings.staff_chat_id, clock=monotonic)

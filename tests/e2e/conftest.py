@@ -154,6 +154,7 @@ class Deployment:
             "PITCHBOT_STAFF_IDS": str(OLGA),
             "PITCHBOT_STAFF_CHAT_ID": str(self.staff_chat),
             "PITCHBOT_CARD_RETRY_SECONDS": "1",
+            "PITCHBOT_DIGEST_HOUR": "",  # real time: a digest would arrive mid-test
             "PITCHBOT_DEFAULT_LANGUAGE": "nl",
         }
 
