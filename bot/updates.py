@@ -59,4 +59,19 @@ def event_of(update: Update) -> Event | None:
     own_phone = None
     if contact is not None and message.from_user and contact.user_id == message.from_user.id:
         own_phone = contact.phone_number
-    return Shared(kind, phone=own_phone, message_id=message.message_id)
+    caption = clean_text(message.caption) if message.caption else None
+    return Shared(
+        kind,
+        phone=own_phone,
+        message_id=message.message_id,
+        size=_file_size(message, kind),
+        caption=caption,
+    )
+
+
+def _file_size(message: Message, kind: str) -> int | None:
+    """The size Telegram gives for the message's file (a photo's largest version)."""
+    if kind == "photo":
+        return max((size.file_size or 0 for size in message.photo), default=None)
+    file = getattr(message, kind, None)
+    return getattr(file, "file_size", None)

@@ -18,7 +18,7 @@ from dialogs.answers import (
     is_thin,
 )
 from dialogs.buttons import press
-from dialogs.events import Command, Edited, Event, Pressed, Said, Shared
+from dialogs.events import FILE_KINDS, MAX_FILE_BYTES, Command, Edited, Event, Pressed, Said, Shared
 from dialogs.flow import Flow, Question
 from dialogs.languages import LANGUAGES
 from dialogs.progress import Progress
@@ -186,7 +186,14 @@ class Engine:
                 return self.progress.advance(state, replace(draft, answers=answers))
             return Outcome(state, (Reply((checked.reason,)),))
         reason = text("error_media", kind=text(f"media_{shared.kind}"))
-        return Outcome(state, (Reply((reason,)),))
+        if shared.kind not in FILE_KINDS:
+            return Outcome(state, (Reply((reason,)),))
+        if draft is not None:  # a file belongs with the team, once the pitch is theirs
+            return Outcome(state, (Reply((reason, text("files_after_sending"))),))
+        if shared.size is not None and shared.size > MAX_FILE_BYTES:
+            limit = MAX_FILE_BYTES // (1024 * 1024)
+            return Outcome(state, (Reply((text("file_too_big", megabytes=limit),)),))
+        return Outcome(state, (Reply((text("no_draft"),)),), (Effect.RELAY,))
 
     def _edited(self, state: State, edited: Edited) -> Outcome:
         draft = state.draft

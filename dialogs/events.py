@@ -53,6 +53,9 @@ class Shared:
     phone: str | None = None
     """For a shared contact: its phone number (accepted by contact questions)."""
     message_id: int | None = None
+    size: int | None = None
+    """A file's size in bytes, as Telegram tells it (None when it does not)."""
+    caption: str | None = None
 
 
 @dataclass(frozen=True)
@@ -84,3 +87,9 @@ MEDIA_KINDS: tuple[str, ...] = (
     "other",
 )
 """Kinds of non-text messages; each has a catalogue entry ``media_<kind>``."""
+
+FILE_KINDS: tuple[str, ...] = ("photo", "document", "voice", "audio", "video")
+"""What a pitcher may send the team once their pitch is sent: a plan, a flyer, a photo of
+the place, a voice message. Passed on as it is (a copy, never downloaded)."""
+MAX_FILE_BYTES = 20 * 1024 * 1024
+"""The largest file passed on to the team (a plan or a flyer fits easily)."""

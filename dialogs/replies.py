@@ -67,7 +67,8 @@ class Effect(StrEnum):
     ERASE = "erase"
     """Delete the person and everything of theirs: they confirmed /forgetme."""
     RELAY = "relay"
-    """Text outside a draft: pass it to the team about the person's latest sent pitch.
+    """Text or a file outside a draft: pass it to the team about the person's latest sent
+    pitch.
 
     The engine's replies say there is no open draft; a caller that relays replaces them.
     """

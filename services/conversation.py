@@ -12,7 +12,7 @@ import logging
 from dataclasses import dataclass
 
 from dialogs.engine import CONSENT_VERSION, Engine
-from dialogs.events import Event, Said
+from dialogs.events import Event, Said, Shared
 from dialogs.flow import Flow
 from dialogs.languages import known, resolve
 from dialogs.replies import Effect, Outcome, Reply, Text, text
@@ -86,10 +86,13 @@ class Conversations:
             saved = await self._save(session, person, pitcher, row, state, outcome, update_id)
             replies, queued, sent, pitcher_id = saved
             replies = (*missed, *replies)
-            if Effect.RELAY in outcome.effects and isinstance(event, Said) and pitcher_id:
+            if Effect.RELAY in outcome.effects and pitcher_id:
                 open_pitch = await pitches.latest_open(session, pitcher_id)
-                if open_pitch is not None:
+                if open_pitch is not None and isinstance(event, Said):
                     replies, queued = await self._relay(session, open_pitch, event.text), True
+                elif open_pitch is not None and isinstance(event, Shared):
+                    replies = await self._pass_file(session, open_pitch, person, event)
+                    queued = True
             language = outcome.state.language
             return Response(language, replies, outcome.notice, queued=queued, sent=sent)
 
@@ -146,6 +149,23 @@ class Conversations:
         )
         await outbox.queue(session, "relay", now, pitch_id=pitch.id, event_id=event_id)
         return (Reply((text("relayed", reference=pitch.reference),)),)
+
+    async def _pass_file(
+        self, session: Session, pitch: PitchView, person: Person, shared: Shared
+    ) -> tuple[Reply, ...]:
+        """Keep a file the pitcher sent in the pitch's thread and queue its copy for the team."""
+        now = self.clock()
+        event_id = await events.add_file(
+            session,
+            pitch.id,
+            kind=shared.kind,
+            chat_id=person.chat_id,
+            message_id=shared.message_id or 0,
+            caption=shared.caption,
+            now=now,
+        )
+        await outbox.queue(session, "file", now, pitch_id=pitch.id, event_id=event_id)
+        return (Reply((text("relayed_file", reference=pitch.reference),)),)
 
     async def tell_group_once(self, chat_id: int) -> bool:
         """True the first time a group asks, so the bot answers each group only once."""

@@ -8,6 +8,7 @@ it is now), and reported back once Telegram took it, refused it, or it became mo
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from services.outcomes import PitchFile
 from services.types import Clock, utc_now
@@ -61,6 +62,16 @@ class Posting:
             if pitch is None or said is None:
                 return None
             return Relayed(PitchFile(pitch, [], {}), said)
+
+    async def file(self, message: Queued) -> tuple[str, dict[str, Any]] | None:
+        """A pitcher's file for the group: its pitch's reference and where the file is;
+        None when the pitch is gone."""
+        async with self.database.sessions() as session:
+            pitch = await pitches.view(session, message.pitch_id or 0)
+            payload = await events.file_of(session, message.event_id or 0)
+            if pitch is None or payload is None:
+                return None
+            return pitch.reference, payload
 
     async def posted(self, message: Queued, message_id: int | None) -> None:
         """The group took it: out of the outbox; a card is noted on its pitch (when, and

@@ -70,6 +70,29 @@ async def add_message(
     )
 
 
+async def add_file(
+    session: Session,
+    pitch_id: int,
+    *,
+    kind: str,
+    chat_id: int,
+    message_id: int,
+    caption: str | None,
+    now: datetime,
+) -> int:
+    """A file the pitcher sent the team: kept as where it is in their chat (Telegram keeps
+    the file; the team gets a copy), with its caption."""
+    payload = {"kind": kind, "chat_id": chat_id, "message_id": message_id, "text": caption or ""}
+    return await record(session, pitch_id, "file", payload, actor_id=None, now=now)
+
+
+async def file_of(session: Session, event_id: int) -> dict[str, Any] | None:
+    """A file event's payload; None when it is gone (erased)."""
+    query = select(_E.payload).where(_E.id == event_id, _E.kind == "file")
+    payload = (await session.execute(query)).scalar()
+    return dict(payload) if payload is not None else None
+
+
 async def mark_delivery(session: Session, event_id: int, delivered: bool) -> None:
     """Record whether Telegram accepted a message, once the send has been tried."""
     payload = (await session.execute(select(_E.payload).where(_E.id == event_id))).scalar()

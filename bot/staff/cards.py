@@ -113,6 +113,10 @@ def _event(event: EventView, names: dict[int, StaffName]) -> Text:
             return text("staff_event_assign", **base, name=name)
         case "note":
             return text("staff_event_note", **base, text=str(payload.get("text", "")))
+        case "file":
+            kind = text(f"media_{payload.get('kind', 'document')}")
+            caption = str(payload.get("text", ""))
+            return text("staff_event_file", when=base["when"], kind=kind, text=caption)
         case "message_in":
             return text(
                 "staff_event_message_in", when=base["when"], text=str(payload.get("text", ""))

@@ -127,12 +127,22 @@ class TeamNotifier:
         what = f"{message.kind} {message.id}"
         assert self.staff_chat_id is not None
         try:
-            rendered = await self._render(message)
-            if rendered is None:
-                await self.posting.dropped(message)  # its pitch or message is gone
-                return 0
-            reply, what = rendered
-            sent = await send_replies(bot, self.catalog, self.staff_chat_id, self.language, [reply])
+            if message.kind == "file":
+                copied = await self._copy(bot, message)
+                if copied is None:
+                    await self.posting.dropped(message)  # its pitch is gone
+                    return 0
+                sent_ids, what = copied
+            else:
+                rendered = await self._render(message)
+                if rendered is None:
+                    await self.posting.dropped(message)  # its pitch or message is gone
+                    return 0
+                reply, what = rendered
+                sent = await send_replies(
+                    bot, self.catalog, self.staff_chat_id, self.language, [reply]
+                )
+                sent_ids = [m.message_id for m in sent]
         except TelegramError as error:
             if isinstance(error, BadRequest) and not _about_the_chat(error):
                 return await self._refused(message, what, error)
@@ -140,7 +150,7 @@ class TeamNotifier:
             return None
         except ValueError as error:  # its content cannot be rendered or encoded
             return await self._refused(message, what, error)
-        await self.posting.posted(message, sent[0].message_id if sent else None)
+        await self.posting.posted(message, sent_ids[0] if sent_ids else None)
         self._reported.discard(message.id)
         if message.kind == "erased":
             for card, reference in message.payload.get("cards", []):
@@ -187,6 +197,26 @@ class TeamNotifier:
             return None
         reference = relayed.file.pitch.reference
         return _relayed(reference, relayed.said), f"a message about {reference}"
+
+    async def _copy(self, bot: Bot, message: Queued) -> tuple[list[int], str] | None:
+        """A pitcher's file, copied into the group (Telegram keeps the file; nothing is
+        downloaded) with the reference as its caption; None when its pitch is gone."""
+        assert self.staff_chat_id is not None
+        found = await self.posting.file(message)
+        if found is None:
+            return None
+        reference, payload = found
+        blocks = [text("staff_relay_file", mark=REPLY_MARK, reference=reference)]
+        if payload.get("text"):
+            blocks.append(text("staff_relay_text", text=str(payload["text"])))
+        caption = render(self.catalog, self.language, Reply(tuple(blocks)))[0]
+        copied = await bot.copy_message(
+            self.staff_chat_id,
+            int(payload["chat_id"]),
+            int(payload["message_id"]),
+            caption=caption.html,
+        )
+        return [copied.message_id], f"a file about {reference}"
 
     async def _digest(self, message: Queued) -> tuple[Reply, str] | None:
         """The day's digest as things are now; None (not posted) when it would be empty."""

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from dialogs.events import MEDIA_KINDS
+from dialogs.events import FILE_KINDS, MEDIA_KINDS, Shared
 from dialogs.languages import LANGUAGES
-from dialogs.replies import text
+from dialogs.replies import Effect, text
 from dialogs.state import Answer, Phase, State
 from tests.dialogs.chat import FLOW, GOOD_ANSWERS, KEYS, Chat, asking, reviewing, stored_answers
 
@@ -147,13 +147,28 @@ def test_every_question_offers_an_example_button() -> None:
 
 @pytest.mark.parametrize("kind", MEDIA_KINDS)
 def test_media_instead_of_text_is_explained_and_changes_nothing(kind: str) -> None:
-    for where in ("no draft", "at the idea", "at a choice", "on the card"):
+    """During a draft every kind is explained; a file also says when it can be sent."""
+    for where in ("at the idea", "at a choice", "on the card"):
         state = STATES[where]
         chat = Chat(state)
         chat.share(kind, message_id=9)
-        assert chat.keys() == ["error_media"]
+        later = ["files_after_sending"] if kind in FILE_KINDS else []
+        assert chat.keys() == ["error_media", *later]
         assert chat.values("error_media") == {"kind": text(f"media_{kind}")}
         assert chat.state == state
+
+
+@pytest.mark.parametrize("kind", MEDIA_KINDS)
+def test_outside_a_draft_a_file_is_for_the_team_and_anything_else_explained(kind: str) -> None:
+    chat = Chat(STATES["no draft"])
+    chat.share(kind, message_id=9)
+    if kind in FILE_KINDS:
+        assert Effect.RELAY in chat.effects, "the caller passes it to the team"
+    else:
+        assert Effect.RELAY not in chat.effects
+        assert chat.keys() == ["error_media"]
+    chat.send(Shared("document", message_id=9, size=21 * 2**20))
+    assert chat.keys() == ["file_too_big"] and Effect.RELAY not in chat.effects
 
 
 # --- edited messages ----------------------------------------------------------------------

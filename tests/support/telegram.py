@@ -211,6 +211,8 @@ class RecordingRequest(BaseRequest):
             if isinstance(markup, dict) and "inline_keyboard" in markup:
                 message["reply_markup"] = markup  # a message keeps only inline keyboards
             return message
+        if name == "copyMessage":
+            return {"message_id": next(_message_ids)}
         if name == "getChatMember":
             key = (int(params["chat_id"]), int(params["user_id"]))
             return chat_member(key[1], self.members.get(key, "left"))
