@@ -167,7 +167,7 @@ class StaffDesk:
             await events.add_note(session, found.id, note, actor_id=me, now=self.clock())
             file = await _file(session, reference)
             assert file is not None
-            return Change(file)
+            return Change(file, file)  # the card shows the last activity
 
     async def reply(
         self, actor: Actor, reference: str, message: str, *, as_pitcher: bool = False
@@ -194,7 +194,8 @@ class StaffDesk:
             )
             file = await _file(session, reference)
             assert file is not None
-            return Change(file, tell=_team_message(found, message, event_id), event_id=event_id)
+            tell = _team_message(found, message, event_id)
+            return Change(file, file, tell=tell, event_id=event_id)
 
     async def delivered(self, event_id: int) -> None:
         """The receipt of a team message: Telegram took it (after the unit of work)."""

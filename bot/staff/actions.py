@@ -112,6 +112,13 @@ class Actions:
         if card is not None and card.pitch.card_message_id not in (None, pressed):
             await self.team.notifier.redraw(bot, card)
 
+    async def note(self, bot: Bot, actor: Actor, reference: str, note: str) -> Reply:
+        change = await self.team.desk.note(actor, reference, note)
+        if change is None:
+            return Reply((text("staff_not_found"),))
+        await self._redraw(bot, change, None)
+        return Reply((text("staff_noted", reference=change.file.pitch.reference),))
+
     async def reply(
         self, bot: Bot, actor: Actor, reference: str, message: str, as_pitcher: bool = False
     ) -> Reply:
@@ -119,6 +126,7 @@ class Actions:
         change = await self.team.desk.reply(actor, reference, message, as_pitcher=as_pitcher)
         if change is None or change.tell is None:
             return Reply((text("staff_not_found"),))
+        await self._redraw(bot, change, None)
         told = await self.team.notifier.tell(bot, change.tell)
         if told == "sent" and change.event_id is not None:  # queued: marked when it arrives
             await self.team.desk.delivered(change.event_id)

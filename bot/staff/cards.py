@@ -92,6 +92,7 @@ def card(pitch: PitchView, flow: Flow, language: str, names: dict[int, StaffName
         reference=pitch.reference,
         status=status_text(pitch.status),
         assignee=_assignee(pitch, names),
+        activity=when(pitch.last_activity),
     )
     return Reply((title, *_fields(pitch, flow, language, card=True)), tuple(_actions(pitch)))
 

@@ -166,10 +166,7 @@ class StaffCommands:
     async def note(self, asked: Asked) -> Reply:
         if asked.reference is None or not asked.rest:
             return usage("note")
-        change = await self.team.desk.note(asked.actor, asked.reference, asked.rest)
-        if change is None:
-            return Reply((text("staff_not_found"),))
-        return Reply((text("staff_noted", reference=change.file.pitch.reference),))
+        return await self.actions.note(asked.bot, asked.actor, asked.reference, asked.rest)
 
     async def reply(self, asked: Asked) -> Reply:
         if asked.reference is None or not asked.rest:

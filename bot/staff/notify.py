@@ -155,6 +155,10 @@ class TeamNotifier:
         if message.kind == "erased":
             for card, reference in message.payload.get("cards", []):
                 await self.erase_card(bot, int(card), str(reference))
+        if message.kind in ("relay", "file"):  # the pitcher wrote: the card's last activity
+            file = await self.posting.card(message)
+            if file is not None:
+                await self.redraw(bot, file)
         return 1
 
     def _report(self, message: Queued, what: str, error: TelegramError) -> None:

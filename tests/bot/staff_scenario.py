@@ -64,7 +64,8 @@ def only(messages: list[Sent], chat_id: int) -> list[Sent]:
 
 
 def in_group(messages: list[Sent]) -> list[Sent]:
-    return only(messages, STAFF_CHAT)
+    """What reached the staff group as new messages (cards redrawn in place aside)."""
+    return [m for m in only(messages, STAFF_CHAT) if m.method != "editMessageText"]
 
 
 def texts(messages: list[Sent]) -> list[str]:
@@ -78,7 +79,7 @@ def said(messages: list[Sent]) -> list[Sent]:
 
 def redrawn(messages: list[Sent]) -> list[str]:
     """The staff group's messages edited in place (a changed pitch's card), as read."""
-    return [visible(m.text) for m in in_group(messages) if m.method == "editMessageText"]
+    return [visible(m.text) for m in only(messages, STAFF_CHAT) if m.method == "editMessageText"]
 
 
 async def pitch_row(database: Database, reference: str) -> Pitch:

@@ -281,7 +281,7 @@ async def test_a_note_stays_with_the_team(team: TeamHarness, staff_chat: Private
 
     replies = await staff_chat.send(f"/note {reference} Lijkt op het project <van> Jan & Els")
 
-    assert texts(replies) == [f"📝 Notitie bewaard bij {reference}."]
+    assert texts(said(replies)) == [f"📝 Notitie bewaard bij {reference}."]
     assert (await events_of(team.database, reference))[-1] == (
         "note",
         staff_chat.user["id"],
@@ -457,7 +457,7 @@ async def test_a_press_in_the_group_does_not_swallow_a_command_from_a_private_ch
     await olga_in_group.press(card.data("neem het op"), update_id=later, on=card)
     replies = await olga.send(f"/note {reference} Bellen op dinsdag", update_id=earlier)
 
-    assert [visible(r.text) for r in replies] == [f"📝 Notitie bewaard bij {reference}."]
+    assert [visible(r.text) for r in said(replies)] == [f"📝 Notitie bewaard bij {reference}."]
     assert await olga.redeliver() == [], "a true redelivery is still ignored"
     kinds = [kind for kind, _, _ in await events_of(team.database, reference)]
     assert kinds.count("note") == 1 and kinds.count("assign") == 1

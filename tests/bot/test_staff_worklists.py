@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from tests.bot.conftest import PIETER, TeamHarness
+from tests.bot.conftest import PIETER, STAFF_CHAT, TeamHarness
 from tests.bot.scenario import visible
 from tests.bot.staff_scenario import send_pitch
 
@@ -58,3 +58,30 @@ async def test_new_and_pitches_say_who_has_each_pitch(team: TeamHarness) -> None
     await olga.send(f"/assign {reference} me")
 
     assert "🙋 Olga · 🕒" in visible((await olga.send("/pitches frigo"))[0].text)
+
+
+async def test_the_card_shows_the_last_activity_after_a_reply_a_note_and_the_pitcher(
+    team: TeamHarness,
+) -> None:
+    """Every change to a pitch redraws its card in the group, so its 🕒 is always true."""
+    anna = team.pitcher()
+    reference, _ = await send_pitch(anna)
+    olga = team.olga()
+
+    def card_edits() -> list[str]:
+        return [
+            visible(m.text).split("\n")[0]  # the card's title line
+            for m in team.request.messages_to(STAFF_CHAT)
+            if m.method == "editMessageText" and m.text.startswith(f"📬 <b>{reference}")
+        ]
+
+    team.clock.now += timedelta(hours=1)
+    await olga.send(f"/note {reference} Bellen na de vakantie")
+    assert card_edits()[-1].endswith("🕒 2026-11-26 12:00"), card_edits()
+    team.clock.now += timedelta(hours=1)
+    await olga.send(f"/reply {reference} Dag Anna!")
+    assert card_edits()[-1].endswith("🕒 2026-11-26 13:00")
+    team.clock.now += timedelta(hours=1)
+    await anna.send("Dank je, tot dan!")
+    assert card_edits()[-1].endswith("🕒 2026-11-26 14:00"), "the pitcher wrote"
+    assert len(card_edits()) == 3
