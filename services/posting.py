@@ -8,6 +8,7 @@ it is now), and reported back once Telegram took it, refused it, or it became mo
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from services.outcomes import PitchFile
@@ -34,6 +35,8 @@ class Posting:
     def __init__(self, database: Database, clock: Clock = utc_now) -> None:
         self.database = database
         self.clock = clock
+        self._claimed: date | None = None
+        """The last day whose digest this process found claimed."""
 
     async def queued(self, *, after: int = 0) -> list[Queued]:
         """The staff group's waiting messages, oldest first."""
@@ -95,13 +98,15 @@ class Posting:
         restart neither skips a digest that is due nor sends one twice."""
         now = self.clock()
         local = now.astimezone(TEAM_ZONE)
-        if local.hour < hour:
-            return False
+        if local.hour < hour or local.date() == self._claimed:
+            return False  # not yet, or this process saw today's claimed: no write needed
         async with self.database.transaction() as session:
-            if not await digests.claim_day(session, local.date(), now):
-                return False
-            await outbox.queue(session, "digest", now, payload={"day": local.date().isoformat()})
-        return True
+            fresh = await digests.claim_day(session, local.date(), now)
+            if fresh:
+                day = local.date().isoformat()
+                await outbox.queue(session, "digest", now, payload={"day": day})
+        self._claimed = local.date()
+        return fresh
 
     async def digest(self, waiting_days: int) -> DigestView:
         """What the digest tells, as things are when it is posted."""
