@@ -19,7 +19,7 @@ from services.types import Clock, utc_now
 from storage import events, members, pitches, workflow, worklists
 from storage.database import Database, Session
 from storage.members import StaffName
-from storage.pitches import Page, PitchView, Stats
+from storage.pitches import Located, Page, PitchView, Stats
 from storage.workflow import Erasure
 from storage.worklists import Waiting
 
@@ -49,6 +49,11 @@ class StaffDesk:
         )
         if not fresh:
             raise Repeated()
+
+    async def _locate(self, session: Session, actor: Actor, reference: str) -> Located | None:
+        """Admit the actor, then find the pitch a change is about (None: there is none)."""
+        await self._admit(session, actor)
+        return await pitches.locate(session, reference)
 
     async def seen(self, actor: Actor) -> None:
         """Only claim and remember (a command that needs nothing else from storage)."""
@@ -101,20 +106,18 @@ class StaffDesk:
     async def file(self, actor: Actor, reference: str) -> PitchFile | None:
         """/pitch and "show all": the whole pitch; None when there is none (any more)."""
         async with self.database.transaction() as session:
-            await self._admit(session, actor)
-            return await _file(session, reference)
+            found = await self._locate(session, actor, reference)
+            return await _file(session, found.id) if found is not None else None
 
     async def take(self, actor: Actor, reference: str) -> Change | None:
         """ "Take it": the pitch is the actor's unless someone else was first."""
         async with self.database.transaction() as session:
-            await self._admit(session, actor)
-            found = await pitches.find(session, reference)
+            found = await self._locate(session, actor, reference)
             if found is None:
                 return None
             me = actor.person.user_id
             holder = await workflow.take(session, found.id, me, now=self.clock())
-            file = await _file(session, reference)
-            assert file is not None
+            file = await _file(session, found.id)
             won = holder is None
             card = file if won and found.assignee_id != me else None
             return Change(file, card, previous=None if won else file.name(holder), won=won)
@@ -123,14 +126,12 @@ class StaffDesk:
         """Set a status from whatever the pitch has now; the pitcher hears the news that
         matters to them."""
         async with self.database.transaction() as session:
-            await self._admit(session, actor)
-            found = await pitches.find(session, reference)
+            found = await self._locate(session, actor, reference)
             if found is None:
                 return None
             now, me = self.clock(), actor.person.user_id
             previous = await workflow.set_status(session, found.id, status, actor_id=me, now=now)
-            file = await _file(session, reference)
-            assert file is not None
+            file = await _file(session, found.id)
             if previous is None:
                 return Change(file, won=False)
             tell = _news(file.pitch, status)
@@ -144,14 +145,12 @@ class StaffDesk:
 
     async def assign(self, actor: Actor, reference: str, staff_id: int) -> Change | None:
         async with self.database.transaction() as session:
-            await self._admit(session, actor)
-            found = await pitches.find(session, reference)
+            found = await self._locate(session, actor, reference)
             if found is None:
                 return None
             me, now = actor.person.user_id, self.clock()
             changed = await workflow.assign(session, found.id, staff_id, actor_id=me, now=now)
-            file = await _file(session, reference)
-            assert file is not None
+            file = await _file(session, found.id)
             # taking over someone else's pitch says whose it was
             before = found.assignee_id
             was = file.name(before) if changed and before not in (None, staff_id, me) else None
@@ -159,14 +158,12 @@ class StaffDesk:
 
     async def note(self, actor: Actor, reference: str, note: str) -> Change | None:
         async with self.database.transaction() as session:
-            await self._admit(session, actor)
-            found = await pitches.find(session, reference)
+            found = await self._locate(session, actor, reference)
             if found is None:
                 return None
             me = actor.person.user_id
             await events.add_note(session, found.id, note, actor_id=me, now=self.clock())
-            file = await _file(session, reference)
-            assert file is not None
+            file = await _file(session, found.id)
             return Change(file, file)  # the card shows the last activity
 
     async def reply(
@@ -177,11 +174,10 @@ class StaffDesk:
         ``as_pitcher``: in the actor's private chat, where a reply about a pitch of their
         own is theirs as its pitcher (raises :class:`Theirs`, nothing stored)."""
         async with self.database.transaction() as session:
-            await self._admit(session, actor)
-            found = await pitches.find(session, reference)
+            found = await self._locate(session, actor, reference)
             if found is None:
                 return None
-            if as_pitcher and found.pitcher.telegram_user_id == actor.person.user_id:
+            if as_pitcher and found.pitcher_user_id == actor.person.user_id:
                 raise Theirs()
             event_id = await events.add_message(
                 session,
@@ -192,9 +188,8 @@ class StaffDesk:
                 delivered=False,
                 now=self.clock(),
             )
-            file = await _file(session, reference)
-            assert file is not None
-            tell = _team_message(found, message, event_id)
+            file = await _file(session, found.id)
+            tell = _team_message(file.pitch, message, event_id)
             return Change(file, file, tell=tell, event_id=event_id)
 
     async def delivered(self, event_id: int) -> None:
@@ -226,10 +221,11 @@ class StaffDesk:
         return Erased(erasure, tell, tuple(erasure.cards))
 
 
-async def _file(session: Session, reference: str) -> PitchFile | None:
-    pitch = await pitches.find(session, reference)
-    if pitch is None:
-        return None
+async def _file(session: Session, pitch_id: int) -> PitchFile:
+    """A located pitch with its history and the names in it (it exists: the caller's
+    transaction found it)."""
+    pitch = await pitches.view(session, pitch_id)
+    assert pitch is not None, f"pitch {pitch_id} vanished inside its transaction"
     history = await events.history(session, pitch.id)
     ids = {e.actor_id for e in history if e.actor_id} | {pitch.assignee_id or 0}
     ids |= {int(e.payload["to"]) for e in history if e.kind == "assign" and e.payload.get("to")}

@@ -113,15 +113,34 @@ async def is_there(session: Session, pitch_id: int) -> bool:
     return await _any(session, _D.id == pitch_id, _D.reference.is_not(None))
 
 
-async def find(session: Session, reference: str) -> PitchView | None:
+@dataclass(frozen=True)
+class Located:
+    """What a change needs to know of a pitch before it is made (one indexed query)."""
+
+    id: int
+    assignee_id: int | None
+    pitcher_user_id: int
+
+
+async def locate(session: Session, reference: str) -> Located | None:
     """A sent pitch by its reference, typed in any case (``p-2026-0042``).
 
     References are only ever made upper-case, so the input is upper-cased rather than
     the column lowered: the lookup keeps using the unique index.
     """
-    query = select(_D.id).where(_D.reference == reference.strip().upper())
-    pitch_id = (await session.execute(query)).scalar_one_or_none()
-    return await view(session, pitch_id) if pitch_id is not None else None
+    query = (
+        select(_D.id, _D.assignee_id, _P.telegram_user_id)
+        .join(PITCHERS, _P.id == _D.pitcher_id)
+        .where(_D.reference == reference.strip().upper())
+    )
+    row = (await session.execute(query)).one_or_none()
+    return Located(*row) if row is not None else None
+
+
+async def find(session: Session, reference: str) -> PitchView | None:
+    """A sent pitch by its reference, typed in any case, with all it shows."""
+    located = await locate(session, reference)
+    return await view(session, located.id) if located is not None else None
 
 
 async def latest_open(session: Session, pitcher_id: int) -> PitchView | None:
