@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import drafts, pitchers
+from storage.database import Database
 from storage.models import Pitch, Pitcher
 from storage.workflow import set_status
 
@@ -63,3 +64,34 @@ async def sent(
         await set_status(session, pitch.id, status, actor_id=OLGA, now=at)
         await session.refresh(pitch)
     return pitch
+
+
+async def consented(session: AsyncSession, user_id: int = 1001) -> pitchers.PitcherRecord:
+    """A person who just consented, as the pitcher repository returns them."""
+    return await pitchers.add_pitcher(
+        session,
+        telegram_user_id=user_id,
+        chat_id=user_id,
+        username="ines",
+        first_name="Ines",
+        language="nl",
+        consent_version="2026-01",
+        now=NOW,
+    )
+
+
+async def open_draft(
+    session: AsyncSession, owner: pitchers.PitcherRecord, now: datetime = NOW
+) -> int:
+    """A new draft of ``owner``, at the first question; its id."""
+    return await drafts.add_draft(
+        session, pitcher_id=owner.id, flow_version=1, step="idea", language="nl", now=now
+    )
+
+
+async def one_new_pitch(database: Database) -> int:
+    """A pitcher with one sent pitch, committed; the pitch's id."""
+    async with database.sessions() as session:
+        pitch = await sent(session, await pitcher(session), NOW)
+        await session.commit()
+        return pitch.id

@@ -12,7 +12,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage.database import Database
 from storage.drafts import (
     DraftPlace,
-    add_draft,
     delete_answers,
     delete_draft,
     place_draft,
@@ -22,32 +21,10 @@ from storage.drafts import (
 )
 from storage.models import Answer, Event, Pitch, PitchStatus, ReferenceCounter
 from storage.pitchers import (
-    PitcherRecord,
-    add_pitcher,
     is_repeat,
     load,
 )
-
-NOW = datetime(2026, 3, 14, 9, 30, tzinfo=UTC)
-
-
-async def _pitcher(session: AsyncSession, user_id: int = 1001) -> PitcherRecord:
-    return await add_pitcher(
-        session,
-        telegram_user_id=user_id,
-        chat_id=user_id,
-        username="ines",
-        first_name="Ines",
-        language="nl",
-        consent_version="2026-01",
-        now=NOW,
-    )
-
-
-async def _draft(session: AsyncSession, pitcher: PitcherRecord, now: datetime = NOW) -> int:
-    return await add_draft(
-        session, pitcher_id=pitcher.id, flow_version=1, step="idea", language="nl", now=now
-    )
+from tests.storage.staff_helpers import NOW, consented, open_draft
 
 
 async def _count(session: AsyncSession, model: type[Answer] | type[Event]) -> int:
@@ -56,8 +33,8 @@ async def _count(session: AsyncSession, model: type[Answer] | type[Event]) -> in
 
 async def test_a_draft_keeps_its_answers_and_place_across_sessions(database: Database) -> None:
     async with database.transaction() as session:
-        pitcher = await _pitcher(session)
-        draft = await _draft(session, pitcher)
+        pitcher = await consented(session)
+        draft = await open_draft(session, pitcher)
         await set_answer(session, draft, "idea", "A repair café on wheels", 11, NOW)
         await set_answer(session, draft, "who", "Neighbours in Ghent", 12, NOW)
         place = DraftPlace("why", "review", True, False, False, "en", 700)
@@ -80,7 +57,7 @@ async def test_a_draft_keeps_its_answers_and_place_across_sessions(database: Dat
 async def test_an_answer_updated_twice_keeps_one_row(database: Database) -> None:
     later = NOW + timedelta(minutes=5)
     async with database.transaction() as session:
-        draft = await _draft(session, await _pitcher(session))
+        draft = await open_draft(session, await consented(session))
         await set_answer(session, draft, "idea", "first", 11, NOW)
     async with database.transaction() as session:
         await set_answer(session, draft, "idea", "second", 11, NOW)
@@ -95,7 +72,7 @@ async def test_an_answer_updated_twice_keeps_one_row(database: Database) -> None
 
 async def test_a_deleted_answer_is_forgotten(database: Database) -> None:
     async with database.transaction() as session:
-        draft = await _draft(session, await _pitcher(session))
+        draft = await open_draft(session, await consented(session))
         await set_answer(session, draft, "idea", "x", None, NOW)
         await set_answer(session, draft, "who", "y", None, NOW)
     async with database.transaction() as session:
@@ -112,10 +89,10 @@ async def test_references_count_up_and_restart_each_year(database: Database) -> 
     next_year = datetime(2027, 1, 1, 0, 0, 1, tzinfo=UTC)
     references = []
     async with database.transaction() as session:
-        pitcher = await _pitcher(session)
+        pitcher = await consented(session)
     for now in (NOW, NOW, next_year, NOW):
         async with database.transaction() as session:
-            draft = await _draft(session, pitcher, now)
+            draft = await open_draft(session, pitcher, now)
             references.append(await submit(session, draft, now))
 
     assert references == ["P-2026-0001", "P-2026-0002", "P-2027-0001", "P-2026-0003"]
@@ -124,14 +101,14 @@ async def test_references_count_up_and_restart_each_year(database: Database) -> 
 async def test_references_keep_growing_past_four_digits(database: Database) -> None:
     async with database.transaction() as session:
         session.add(ReferenceCounter(year=2026, last_number=9999))
-        draft = await _draft(session, await _pitcher(session))
+        draft = await open_draft(session, await consented(session))
         assert await submit(session, draft, NOW) == "P-2026-10000"
 
 
 async def test_submitting_makes_a_new_pitch_and_records_the_change(database: Database) -> None:
     submitted = NOW + timedelta(hours=1)
     async with database.transaction() as session:
-        draft = await _draft(session, await _pitcher(session))
+        draft = await open_draft(session, await consented(session))
         await submit(session, draft, submitted)
 
     async with database.sessions() as session:
@@ -150,7 +127,7 @@ async def test_submitting_makes_a_new_pitch_and_records_the_change(database: Dat
 
 async def test_a_pitch_cannot_be_submitted_twice(database: Database) -> None:
     async with database.transaction() as session:
-        draft = await _draft(session, await _pitcher(session))
+        draft = await open_draft(session, await consented(session))
         await submit(session, draft, NOW)
         with pytest.raises(ValueError, match="not a draft"):
             await submit(session, draft, NOW)
@@ -161,8 +138,8 @@ async def test_a_pitch_cannot_be_submitted_twice(database: Database) -> None:
 
 async def test_concurrent_submissions_get_different_references(database: Database) -> None:
     async with database.transaction() as session:
-        pitcher = await _pitcher(session)
-        drafts = [await _draft(session, pitcher) for _ in range(5)]
+        pitcher = await consented(session)
+        drafts = [await open_draft(session, pitcher) for _ in range(5)]
 
     async def sending(pitch_id: int) -> str:
         async with database.sessions() as session:
@@ -180,10 +157,10 @@ async def test_concurrent_submissions_get_different_references(database: Databas
 
 async def test_deleting_a_draft_removes_its_answers_and_events(database: Database) -> None:
     async with database.transaction() as session:
-        pitcher = await _pitcher(session)
-        kept = await _draft(session, pitcher)
+        pitcher = await consented(session)
+        kept = await open_draft(session, pitcher)
         await set_answer(session, kept, "idea", "kept", None, NOW)
-        doomed = await _draft(session, pitcher)
+        doomed = await open_draft(session, pitcher)
         await set_answer(session, doomed, "idea", "doomed", None, NOW)
         session.add(Event(pitch_id=doomed, at=NOW, kind="note", payload={"text": "hi"}))
     async with database.transaction() as session:
@@ -197,14 +174,14 @@ async def test_deleting_a_draft_removes_its_answers_and_events(database: Databas
 
 async def test_summaries_list_newest_first_drafts_included(database: Database) -> None:
     async with database.transaction() as session:
-        pitcher = await _pitcher(session)
-        other = await _pitcher(session, user_id=2002)
-        oldest = await _draft(session, pitcher, NOW - timedelta(days=2))
+        pitcher = await consented(session)
+        other = await consented(session, user_id=2002)
+        oldest = await open_draft(session, pitcher, NOW - timedelta(days=2))
         await set_answer(session, oldest, "idea", "the first idea", None, NOW)
         await set_answer(session, oldest, "who", "not the headline", None, NOW)
         await submit(session, oldest, NOW - timedelta(days=1))
-        newest = await _draft(session, pitcher, NOW)
-        await _draft(session, other, NOW)
+        newest = await open_draft(session, pitcher, NOW)
+        await open_draft(session, other, NOW)
 
     async with database.sessions() as session:
         listed = await summaries(session, pitcher.id, "idea")

@@ -8,20 +8,13 @@ import pytest
 
 from storage.database import Database
 from storage.events import add_message, add_note, history, mark_delivery
-from tests.storage.staff_helpers import NOW, OLGA, pitcher, sent
+from tests.storage.staff_helpers import NOW, OLGA, one_new_pitch
 
 LATER = NOW + timedelta(hours=2)
 
 
-async def _one_new_pitch(database: Database) -> int:
-    async with database.sessions() as session:
-        pitch = await sent(session, await pitcher(session), NOW)
-        await session.commit()
-        return pitch.id
-
-
 async def test_notes_and_the_thread_come_back_in_order(database: Database) -> None:
-    pitch_id = await _one_new_pitch(database)
+    pitch_id = await one_new_pitch(database)
     async with database.sessions() as session:
         reply = await add_message(
             session,

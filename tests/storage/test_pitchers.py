@@ -2,51 +2,24 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from storage.database import Database
 from storage.drafts import (
-    add_draft,
     submit,
 )
 from storage.models import Pitcher
 from storage.pitchers import (
-    PitcherRecord,
-    add_pitcher,
     claim,
     is_repeat,
     load,
     mark_group_notified,
     update_pitcher,
 )
-
-NOW = datetime(2026, 3, 14, 9, 30, tzinfo=UTC)
-
-
-async def _pitcher(session: AsyncSession, user_id: int = 1001) -> PitcherRecord:
-    return await add_pitcher(
-        session,
-        telegram_user_id=user_id,
-        chat_id=user_id,
-        username="ines",
-        first_name="Ines",
-        language="nl",
-        consent_version="2026-01",
-        now=NOW,
-    )
-
-
-async def _draft(session: AsyncSession, pitcher: PitcherRecord, now: datetime = NOW) -> int:
-    return await add_draft(
-        session, pitcher_id=pitcher.id, flow_version=1, step="idea", language="nl", now=now
-    )
+from tests.storage.staff_helpers import NOW, consented, open_draft
 
 
 async def test_a_pitcher_with_consent_is_stored_and_found_again(database: Database) -> None:
     async with database.transaction() as session:
-        await _pitcher(session)
+        await consented(session)
 
     async with database.sessions() as session:
         found, draft = await load(session, 1001)
@@ -60,7 +33,7 @@ async def test_a_pitcher_with_consent_is_stored_and_found_again(database: Databa
 
 async def test_a_redelivered_update_is_refused_once_claimed(database: Database) -> None:
     async with database.transaction() as session:
-        pitcher = await _pitcher(session)
+        pitcher = await consented(session)
         assert await claim(session, pitcher.id, 500)
 
     async with database.transaction() as session:
@@ -75,7 +48,7 @@ async def test_a_redelivered_update_is_refused_once_claimed(database: Database) 
 
 async def test_only_the_changed_columns_of_a_pitcher_are_written(database: Database) -> None:
     async with database.transaction() as session:
-        pitcher = await _pitcher(session)
+        pitcher = await consented(session)
         await update_pitcher(session, pitcher, language="fr", first_name="Inès", last_update_id=9)
 
     async with database.sessions() as session:
@@ -91,8 +64,8 @@ async def test_only_the_changed_columns_of_a_pitcher_are_written(database: Datab
 
 async def test_a_pitcher_without_a_draft_is_found_without_one(database: Database) -> None:
     async with database.transaction() as session:
-        pitcher = await _pitcher(session)
-        await submit(session, await _draft(session, pitcher), NOW)
+        pitcher = await consented(session)
+        await submit(session, await open_draft(session, pitcher), NOW)
 
     async with database.sessions() as session:
         found, draft = await load(session, 1001)

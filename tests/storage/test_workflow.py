@@ -12,16 +12,9 @@ from storage.events import history
 from storage.models import Pitch
 from storage.pitches import PitchView, latest_open, view
 from storage.workflow import assign, set_status, take
-from tests.storage.staff_helpers import NOW, OLGA, PIETER, draft, pitcher, sent
+from tests.storage.staff_helpers import NOW, OLGA, PIETER, draft, one_new_pitch, pitcher, sent
 
 LATER = NOW + timedelta(hours=2)
-
-
-async def _one_new_pitch(database: Database) -> int:
-    async with database.sessions() as session:
-        pitch = await sent(session, await pitcher(session), NOW)
-        await session.commit()
-        return pitch.id
 
 
 async def _pitch(database: Database, pitch_id: int) -> PitchView:
@@ -32,7 +25,7 @@ async def _pitch(database: Database, pitch_id: int) -> PitchView:
 
 
 async def test_a_status_change_is_recorded_once_with_who_and_when(database: Database) -> None:
-    pitch_id = await _one_new_pitch(database)
+    pitch_id = await one_new_pitch(database)
     async with database.sessions() as session:
         assert await set_status(session, pitch_id, "in_review", actor_id=OLGA, now=LATER) == "new"
         assert await set_status(session, pitch_id, "in_review", actor_id=PIETER, now=LATER) is None
@@ -67,7 +60,7 @@ async def test_no_status_change_to_draft_unknown_or_from_a_draft(database: Datab
 
 
 async def test_two_staff_taking_a_pitch_at_once_one_wins(database: Database) -> None:
-    pitch_id = await _one_new_pitch(database)
+    pitch_id = await one_new_pitch(database)
 
     both_read = asyncio.Barrier(2)
 
@@ -100,7 +93,7 @@ async def test_taking_a_pitch_that_does_not_exist_fails(database: Database) -> N
 
 
 async def test_assigning_and_unassigning_are_on_record(database: Database) -> None:
-    pitch_id = await _one_new_pitch(database)
+    pitch_id = await one_new_pitch(database)
     async with database.sessions() as session:
         assert await assign(session, pitch_id, PIETER, actor_id=OLGA, now=LATER)
         assert not await assign(session, pitch_id, PIETER, actor_id=OLGA, now=LATER), "no event"
