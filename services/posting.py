@@ -14,7 +14,7 @@ from typing import Any
 from services.outcomes import PitchFile
 from services.types import Clock, utc_now
 from storage import digests, events, members, outbox, pitches, updates, workflow
-from storage.database import Database
+from storage.database import Database, Session
 from storage.digests import DigestView
 from storage.members import StaffName
 from storage.models import TEAM_ZONE
@@ -51,30 +51,27 @@ class Posting:
     async def card(self, message: Queued) -> PitchFile | None:
         """A queued card's pitch as it is now (taken by whom, if so); None if it is gone."""
         async with self.database.sessions() as session:
-            pitch = await pitches.view(session, message.pitch_id or 0)
-            if pitch is None:
-                return None
-            ids = {pitch.assignee_id} if pitch.assignee_id else set()
-            return PitchFile(pitch, [], await members.staff_names(session, ids))
+            return await _as_card(session, message.pitch_id or 0)
 
     async def relayed(self, message: Queued) -> Relayed | None:
-        """What a pitcher wrote to the team, with its pitch; None if it is gone."""
+        """What a pitcher wrote to the team, with its pitch as its card shows it; None if
+        it is gone."""
         async with self.database.sessions() as session:
-            pitch = await pitches.view(session, message.pitch_id or 0)
+            file = await _as_card(session, message.pitch_id or 0)
             said = await events.message_text(session, message.event_id or 0)
-            if pitch is None or said is None:
+            if file is None or said is None:
                 return None
-            return Relayed(PitchFile(pitch, [], {}), said)
+            return Relayed(file, said)
 
-    async def file(self, message: Queued) -> tuple[str, dict[str, Any]] | None:
-        """A pitcher's file for the group: its pitch's reference and where the file is;
-        None when the pitch is gone."""
+    async def file(self, message: Queued) -> tuple[PitchFile, dict[str, Any]] | None:
+        """A pitcher's file for the group: its pitch as its card shows it, and where the
+        file is; None when the pitch is gone."""
         async with self.database.sessions() as session:
-            pitch = await pitches.view(session, message.pitch_id or 0)
+            file = await _as_card(session, message.pitch_id or 0)
             payload = await events.file_of(session, message.event_id or 0)
-            if pitch is None or payload is None:
+            if file is None or payload is None:
                 return None
-            return pitch.reference, payload
+            return file, payload
 
     async def posted(self, message: Queued, message_id: int | None) -> None:
         """The group took it: out of the outbox; a card is noted on its pitch (when, and
@@ -121,3 +118,12 @@ class Posting:
         """Claims of updates Telegram can no longer redeliver are spent: drop them."""
         async with self.database.transaction() as session:
             await updates.forget_handled(session, self.clock())
+
+
+async def _as_card(session: Session, pitch_id: int) -> PitchFile | None:
+    """A pitch with the name of whoever has it: what its card shows."""
+    pitch = await pitches.view(session, pitch_id)
+    if pitch is None:
+        return None
+    ids = {pitch.assignee_id} if pitch.assignee_id else set()
+    return PitchFile(pitch, [], await members.staff_names(session, ids))

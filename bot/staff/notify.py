@@ -125,6 +125,7 @@ class TeamNotifier:
     async def _post(self, bot: Bot, message: Queued) -> int | None:
         """1 when posted, 0 when skipped or dropped, None when the group is unreachable."""
         what = f"{message.kind} {message.id}"
+        about: PitchFile | None = None
         assert self.staff_chat_id is not None
         try:
             if message.kind == "file":
@@ -132,13 +133,13 @@ class TeamNotifier:
                 if copied is None:
                     await self.posting.dropped(message)  # its pitch is gone
                     return 0
-                sent_ids, what = copied
+                sent_ids, what, about = copied
             else:
                 rendered = await self._render(message)
                 if rendered is None:
                     await self.posting.dropped(message)  # its pitch or message is gone
                     return 0
-                reply, what = rendered
+                reply, what, about = rendered
                 sent = await send_replies(
                     bot, self.catalog, self.staff_chat_id, self.language, [reply]
                 )
@@ -155,10 +156,8 @@ class TeamNotifier:
         if message.kind == "erased":
             for card, reference in message.payload.get("cards", []):
                 await self.erase_card(bot, int(card), str(reference))
-        if message.kind in ("relay", "file"):  # the pitcher wrote: the card's last activity
-            file = await self.posting.card(message)
-            if file is not None:
-                await self.redraw(bot, file)
+        if message.kind in ("relay", "file") and about is not None:
+            await self.redraw(bot, about)  # the pitcher wrote: the card's last activity
         return 1
 
     def _report(self, message: Queued, what: str, error: TelegramError) -> None:
@@ -180,13 +179,13 @@ class TeamNotifier:
             await self.posting.not_posted(message)
         return 0
 
-    async def _render(self, message: Queued) -> tuple[Reply, str] | None:
-        """The message as the group will read it now, and what it is (for the log);
-        None when there is nothing to say any more."""
+    async def _render(self, message: Queued) -> tuple[Reply, str, PitchFile | None] | None:
+        """The message as the group will read it now, what it is (for the log) and the
+        pitch it is about; None when there is nothing to say any more."""
         if message.kind == "erased":
             references = ", ".join(message.payload.get("references", []))
             notice = Reply((text("staff_pitcher_erased", references=references),))
-            return notice, f"the erasure notice of {references}"
+            return notice, f"the erasure notice of {references}", None
         if message.kind == "digest":
             return await self._digest(message)
         if message.kind == "card":
@@ -195,21 +194,22 @@ class TeamNotifier:
             if file is None:
                 return None
             card = cards.card(file.pitch, self.flow, self.language, file.names)
-            return card, f"the card of {file.pitch.reference}"
+            return card, f"the card of {file.pitch.reference}", file
         relayed = await self.posting.relayed(message)
         if relayed is None:
             return None
         reference = relayed.file.pitch.reference
-        return _relayed(reference, relayed.said), f"a message about {reference}"
+        return _relayed(reference, relayed.said), f"a message about {reference}", relayed.file
 
-    async def _copy(self, bot: Bot, message: Queued) -> tuple[list[int], str] | None:
+    async def _copy(self, bot: Bot, message: Queued) -> tuple[list[int], str, PitchFile] | None:
         """A pitcher's file, copied into the group (Telegram keeps the file; nothing is
         downloaded) with the reference as its caption; None when its pitch is gone."""
         assert self.staff_chat_id is not None
         found = await self.posting.file(message)
         if found is None:
             return None
-        reference, payload = found
+        file, payload = found
+        reference = file.pitch.reference
         blocks = [text("staff_relay_file", mark=REPLY_MARK, reference=reference)]
         if payload.get("text"):
             blocks.append(text("staff_relay_text", text=str(payload["text"])))
@@ -220,9 +220,9 @@ class TeamNotifier:
             int(payload["message_id"]),
             caption=caption.html,
         )
-        return [copied.message_id], f"a file about {reference}"
+        return [copied.message_id], f"a file about {reference}", file
 
-    async def _digest(self, message: Queued) -> tuple[Reply, str] | None:
+    async def _digest(self, message: Queued) -> tuple[Reply, str, None] | None:
         """The day's digest as things are now; None (not posted) when it would be empty."""
         view = await self.posting.digest(self.waiting_days)
         holders = {w.pitch.assignee_id for w in view.overdue if w.pitch.assignee_id}
@@ -235,7 +235,7 @@ class TeamNotifier:
             day=day,
             waiting_days=self.waiting_days,
         )
-        return (shown, f"the digest of {day}") if shown is not None else None
+        return (shown, f"the digest of {day}", None) if shown is not None else None
 
     async def redraw(self, bot: Bot, file: PitchFile) -> None:
         """The pitch changed: its card in the staff group shows it as it is now."""
