@@ -29,7 +29,7 @@ from telegram.ext import ContextTypes, JobQueue
 from bot.background import Background
 from bot.sending import send_replies
 from dialogs.catalog import Catalog
-from dialogs.replies import Reply, text
+from dialogs.replies import Reply, text_data, text_from_data
 from services.conversation import Conversations
 from services.deliveries import Deliveries
 from storage.outbox import Queued
@@ -75,7 +75,7 @@ class Redelivery:
         if message.kind == "tell":
             language = str(message.payload.get("language", ""))
             blocks = message.payload.get("blocks", [])
-            replies: tuple[Reply, ...] = (Reply(tuple(text(k, **v) for k, v in blocks)),)
+            replies: tuple[Reply, ...] = (Reply(tuple(text_from_data(b) for b in blocks)),)
         else:
             response = await self.conversations.where_they_were(chat_id, message.payload)
             if response is None or chat_id not in self.conversations.owed:
@@ -107,11 +107,9 @@ class Redelivery:
     ) -> None:
         """What the team said to a person did not get through: send it again later.
 
-        Only plain replies are kept (catalogue keys and text values, no buttons); a team
-        message's event is marked delivered once it arrives."""
-        blocks = [
-            [block.key, {k: str(v) for k, v in block.values.items()}] for block in reply.blocks
-        ]
+        Only plain replies are kept (catalogue keys and values, nested texts too; no
+        buttons); a team message's event is marked delivered once it arrives."""
+        blocks = [text_data(block) for block in reply.blocks]
         payload = {"language": language, "blocks": blocks}
         await self.deliveries.keep(chat_id, payload, event_id)
         log.warning("could not reach chat %s for the team; it will be tried again", chat_id)

@@ -23,8 +23,12 @@ async def send_replies(
     replies: Iterable[Reply],
     query: CallbackQuery | None = None,
     quiet: bool = False,
+    thread: int | None = None,
 ) -> list[Message]:
     """Send every reply; a ``replace`` reply edits the message whose button was pressed.
+
+    ``thread``: the forum topic of the staff group to post in (None: the chat itself, or
+    its General topic).
 
     Telegram errors propagate: the caller decides what an undeliverable message means.
     """
@@ -51,6 +55,7 @@ async def send_replies(
                     message.html,
                     reply_markup=message.markup,
                     disable_notification=quiet,
+                    message_thread_id=thread,
                 )
             )
     return sent

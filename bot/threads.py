@@ -1,8 +1,9 @@
-"""Which Telegram message answers a marked bot message (see :mod:`dialogs.threads`)."""
+"""Which Telegram message answers a marked bot message (see :mod:`dialogs.threads`), and
+which forum topic a message is in."""
 
 from __future__ import annotations
 
-from telegram import Message
+from telegram import MaybeInaccessibleMessage, Message
 
 from dialogs.threads import marked_reference
 
@@ -15,3 +16,10 @@ def answered_reference(message: Message, bot_id: int) -> str | None:
     if not message.text or message.text.startswith("/"):
         return None
     return marked_reference(original.text or "")
+
+
+def thread_of(message: MaybeInaccessibleMessage | None) -> int | None:
+    """The forum topic a message is in; None in a flat group, General or a private chat."""
+    if isinstance(message, Message) and message.is_topic_message:
+        return message.message_thread_id
+    return None

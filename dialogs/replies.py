@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from types import MappingProxyType
+from typing import Any
 
 from dialogs.state import State
 
@@ -30,6 +31,28 @@ Value = str | int | Text
 def text(key: str, **values: Value) -> Text:
     """Shorthand for :class:`Text`."""
     return Text(key, MappingProxyType(values))
+
+
+def text_data(item: Text) -> list[Any]:
+    """A text as JSON data, to be said later (the outbox): ``[key, {name: value}]``, a
+    nested text as ``{"text": [...]}``."""
+    values = {
+        name: {"text": text_data(value)} if isinstance(value, Text) else value
+        for name, value in item.values.items()
+    }
+    return [item.key, values]
+
+
+def text_from_data(data: Any) -> Text:
+    """The text :func:`text_data` kept (plain string values, as older data has, too)."""
+    key, values = data
+    return text(
+        str(key),
+        **{
+            name: text_from_data(value["text"]) if isinstance(value, dict) else value
+            for name, value in values.items()
+        },
+    )
 
 
 @dataclass(frozen=True)

@@ -200,7 +200,11 @@ class Conversations:
         references = erasure.references
         if references:
             # the group's cards of those pitches keep only their reference
-            payload = {"references": references, "cards": [list(c) for c in erasure.cards]}
+            payload = {
+                "references": references,
+                "cards": [list(c) for c in erasure.cards],
+                "topics": erasure.topics,
+            }
             await outbox.queue(session, "erased", self.clock(), payload=payload)
         return bool(references)
 

@@ -12,13 +12,15 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 
-from dialogs.replies import Reply, text
+from dialogs.replies import Reply, Text, text, text_data
 from dialogs.threads import REPLY_MARK
 from services.outcomes import Actor, Change, Erased, Listed, PitchFile, Repeated, Tell, Theirs
+from services.statuses import status_text
 from services.types import Clock, utc_now
-from storage import events, members, pitches, workflow, worklists
+from storage import events, members, outbox, pitches, workflow, worklists
 from storage.database import Database, Session
 from storage.members import StaffName
+from storage.models import CLOSED_STATUSES
 from storage.pitches import Located, Page, PitchView, Stats
 from storage.workflow import Erasure
 from storage.worklists import Waiting
@@ -54,6 +56,19 @@ class StaffDesk:
         """Admit the actor, then find the pitch a change is about (None: there is none)."""
         await self._admit(session, actor)
         return await pitches.locate(session, reference)
+
+    async def _in_topic(self, session: Session, actor: Actor, pitch: PitchView, line: Text) -> None:
+        """Said in the pitch's forum topic too, in this unit of work, unless the actor typed
+        it there (their message is the record)."""
+        if pitch.topic_id is None or actor.topic == pitch.topic_id:
+            return
+        payload = {"line": text_data(line)}
+        await outbox.queue(session, "activity", self.clock(), pitch_id=pitch.id, payload=payload)
+
+    async def topic_pitch(self, topic_id: int) -> str | None:
+        """The reference of the pitch whose forum topic this is; None for any other topic."""
+        async with self.database.sessions() as session:
+            return await pitches.in_topic(session, topic_id)
 
     async def seen(self, actor: Actor) -> None:
         """Only claim and remember (a command that needs nothing else from storage)."""
@@ -120,6 +135,10 @@ class StaffDesk:
             file = await _file(session, found.id)
             won = holder is None
             card = file if won and found.assignee_id != me else None
+            if card is not None:
+                await self._in_topic(
+                    session, actor, file.pitch, text("topic_taken", name=actor.name)
+                )
             return Change(file, card, previous=None if won else file.name(holder), won=won)
 
     async def set_status(self, actor: Actor, reference: str, status: str) -> Change | None:
@@ -134,6 +153,13 @@ class StaffDesk:
             file = await _file(session, found.id)
             if previous is None:
                 return Change(file, won=False)
+            line = text(
+                "topic_status", name=actor.name, old=status_text(previous), new=status_text(status)
+            )
+            await self._in_topic(session, actor, file.pitch, line)
+            if (previous in CLOSED_STATUSES) != (status in CLOSED_STATUSES):
+                # the topic of a decided pitch is closed; reopening the pitch opens it
+                await outbox.queue(session, "topic", now, pitch_id=found.id)
             tell = _news(file.pitch, status)
             return Change(file, file, tell, previous)
 
@@ -154,6 +180,9 @@ class StaffDesk:
             # taking over someone else's pitch says whose it was
             before = found.assignee_id
             was = file.name(before) if changed and before not in (None, staff_id, me) else None
+            if changed:
+                line = text("topic_assigned", name=actor.name, to=file.name(staff_id))
+                await self._in_topic(session, actor, file.pitch, line)
             return Change(file, file if changed else None, previous=was, won=changed)
 
     async def note(self, actor: Actor, reference: str, note: str) -> Change | None:
@@ -164,6 +193,8 @@ class StaffDesk:
             me = actor.person.user_id
             await events.add_note(session, found.id, note, actor_id=me, now=self.clock())
             file = await _file(session, found.id)
+            line = text("topic_note", name=actor.name, note=note)
+            await self._in_topic(session, actor, file.pitch, line)
             return Change(file, file)  # the card shows the last activity
 
     async def reply(
@@ -189,6 +220,8 @@ class StaffDesk:
                 now=self.clock(),
             )
             file = await _file(session, found.id)
+            line = text("topic_reply", name=actor.name, text=message)
+            await self._in_topic(session, actor, file.pitch, line)
             tell = _team_message(file.pitch, message, event_id)
             return Change(file, file, tell=tell, event_id=event_id)
 

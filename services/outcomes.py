@@ -33,6 +33,19 @@ class Actor:
 
     person: Person
     update_id: int | None = None
+    topic: int | None = None
+    """The staff group's forum topic they typed in (a pitch's topic records what was typed
+    there itself; a change made elsewhere is said there by the bot)."""
+
+    @property
+    def name(self) -> str:
+        """How the team's topic names who did something."""
+        person = self.person
+        return (
+            person.first_name
+            or (f"@{person.username}" if person.username else "")
+            or str(person.user_id)
+        )
 
 
 @dataclass(frozen=True)

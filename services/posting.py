@@ -48,8 +48,8 @@ class Posting:
         async with self.database.sessions() as session:
             return await outbox.waiting_cards(session, after=after)
 
-    async def card(self, message: Queued) -> PitchFile | None:
-        """A queued card's pitch as it is now (taken by whom, if so); None if it is gone."""
+    async def pitch_of(self, message: Queued) -> PitchFile | None:
+        """A queued message's pitch as it is now (taken by whom, if so); None if it is gone."""
         async with self.database.sessions() as session:
             return await _as_card(session, message.pitch_id or 0)
 
@@ -80,6 +80,25 @@ class Posting:
             await outbox.sent(session, message.id)
             if message.kind == "card" and message.pitch_id is not None:
                 await workflow.card_posted(session, message.pitch_id, message_id, self.clock())
+
+    async def card_placed(self, pitch_id: int, message_id: int) -> None:
+        """A pitch's card was posted in its new topic (before a message about it)."""
+        async with self.database.transaction() as session:
+            await workflow.card_posted(session, pitch_id, message_id, self.clock())
+
+    async def topic_opened(self, pitch_id: int, topic_id: int) -> None:
+        """Kept before anything is posted in it: a retry posts there, not in a second one."""
+        async with self.database.transaction() as session:
+            await workflow.topic_opened(session, pitch_id, topic_id)
+
+    async def topic_closed(self, pitch_id: int, closed: bool) -> None:
+        async with self.database.transaction() as session:
+            await workflow.topic_closed(session, pitch_id, closed)
+
+    async def topic_lost(self, pitch_id: int) -> None:
+        """Someone deleted the pitch's topic: the next message opens a new one."""
+        async with self.database.transaction() as session:
+            await workflow.topic_lost(session, pitch_id)
 
     async def not_posted(self, message: Queued) -> None:
         async with self.database.transaction() as session:

@@ -10,10 +10,15 @@ from collections.abc import Sequence
 
 from dialogs.catalog import Catalog
 from dialogs.languages import LANGUAGES
-from dialogs.replies import text
+from dialogs.replies import Text, text
 from storage.models import SENT_STATUSES
 
 _NOT_A_LETTER = re.compile(r"[^\w]+|_")
+
+
+def status_text(status: str) -> Text:
+    """A status as the team reads it, in their language."""
+    return text(f"staff_status_{status}")
 
 
 def fold(typed: str) -> str:

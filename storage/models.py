@@ -177,6 +177,8 @@ class Pitch(Base):
         Index("ix_pitches_pitcher_id_status", "pitcher_id", "status"),
         # Newest first across every status (/pitches without a status, searches).
         Index("ix_pitches_submitted_at_id", "submitted_at", "id"),
+        # A command typed in a pitch's forum topic finds its pitch.
+        Index("ix_pitches_staff_topic_id", "staff_topic_id", unique=True),
         NEVER_REUSE_IDS,
     )
 
@@ -202,6 +204,10 @@ class Pitch(Base):
     """When the staff chat got this pitch's card; None while a retry job still has to."""
     staff_card_message_id: Mapped[int | None] = mapped_column(BigInteger)
     """The card's message in the staff chat, redrawn whenever the pitch changes."""
+    staff_topic_id: Mapped[int | None] = mapped_column(BigInteger)
+    """The pitch's own topic when the staff group is a forum (its message_thread_id)."""
+    staff_topic_closed: Mapped[bool] = mapped_column(default=False, server_default=false())
+    """Whether that topic is closed now (its pitch was decided and nobody wrote since)."""
     last_update_id: Mapped[int | None] = mapped_column(BigInteger)
     """A draft's claim of the newest Telegram update that changed it (redeliveries of it
     are refused): written with the draft's place, so an answer needs no other write."""

@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import OutboxMessage
 
-Kind = Literal["card", "relay", "file", "erased", "digest", "resume", "tell"]
+Kind = Literal["card", "relay", "file", "activity", "topic", "erased", "digest", "resume", "tell"]
 
 
 @dataclass(frozen=True)

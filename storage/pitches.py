@@ -48,6 +48,9 @@ class PitchView:
     submitted_at: datetime | None
     card_message_id: int | None
     """The staff group's card of this pitch (redrawn on every change); None until posted."""
+    topic_id: int | None
+    """Its own topic in a forum staff group (where its card is pinned); None in a flat one."""
+    topic_closed: bool
     last_activity: datetime | None
     """The newest event of its thread (sent, a status, a note, a message)."""
     pitcher: PitcherRecord
@@ -71,7 +74,7 @@ def submitted_status(status: str) -> str:
 _LAST_ACTIVITY = select(func.max(_E.at)).where(_E.pitch_id == _D.id).scalar_subquery()
 _VIEW_COLUMNS = (
     _D.id, _D.reference, _D.status, _D.language, _D.assignee_id, _D.submitted_at,
-    _D.staff_card_message_id, _LAST_ACTIVITY,
+    _D.staff_card_message_id, _D.staff_topic_id, _D.staff_topic_closed, _LAST_ACTIVITY,
     *PITCHER_COLUMNS,
 )  # fmt: skip
 
@@ -94,11 +97,12 @@ async def views(session: Session, ids: Sequence[int]) -> list[PitchView]:
 
 
 def _view(row: Any, answers: list[tuple[str, str]]) -> PitchView:
-    pitcher = PitcherRecord(*row[8:16])
-    pitch_id, reference, status, language, assignee_id, submitted_at, card, active = row[:8]
+    pitcher = PitcherRecord(*row[10:18])
+    pitch_id, reference, status, language, assignee_id, submitted_at = row[:6]
+    card, topic, topic_closed, active = row[6:10]
     return PitchView(
-        pitch_id, reference, status, language, assignee_id, submitted_at, card, active,
-        pitcher, tuple(answers),
+        pitch_id, reference, status, language, assignee_id, submitted_at, card, topic,
+        topic_closed, active, pitcher, tuple(answers),
     )  # fmt: skip
 
 
@@ -120,6 +124,8 @@ class Located:
     id: int
     assignee_id: int | None
     pitcher_user_id: int
+    topic_id: int | None
+    """Its forum topic: a change made elsewhere is also said there."""
 
 
 async def locate(session: Session, reference: str) -> Located | None:
@@ -129,12 +135,18 @@ async def locate(session: Session, reference: str) -> Located | None:
     the column lowered: the lookup keeps using the unique index.
     """
     query = (
-        select(_D.id, _D.assignee_id, _P.telegram_user_id)
+        select(_D.id, _D.assignee_id, _P.telegram_user_id, _D.staff_topic_id)
         .join(PITCHERS, _P.id == _D.pitcher_id)
         .where(_D.reference == reference.strip().upper())
     )
     row = (await session.execute(query)).one_or_none()
     return Located(*row) if row is not None else None
+
+
+async def in_topic(session: Session, topic_id: int) -> str | None:
+    """The reference of the pitch whose forum topic this is (a command typed there)."""
+    query = select(_D.reference).where(_D.staff_topic_id == topic_id)
+    return (await session.execute(query)).scalar_one_or_none()
 
 
 async def find(session: Session, reference: str) -> PitchView | None:

@@ -96,6 +96,30 @@ async def card_posted(
     await session.execute(posted.values(staff_card_sent_at=now, staff_card_message_id=message_id))
 
 
+async def topic_opened(session: Session, pitch_id: int, topic_id: int) -> None:
+    """The pitch has its own forum topic now: stored before anything is posted in it,
+    so a retry posts there instead of opening a second one."""
+    opened = update(PITCHES).where(_D.id == pitch_id)
+    await session.execute(
+        opened.values(staff_topic_id=topic_id, staff_topic_closed=False, staff_card_message_id=None)
+    )
+
+
+async def topic_closed(session: Session, pitch_id: int, closed: bool) -> None:
+    """The pitch's topic was closed (its pitch decided) or opened again."""
+    changed = update(PITCHES).where(_D.id == pitch_id)
+    await session.execute(changed.values(staff_topic_closed=closed))
+
+
+async def topic_lost(session: Session, pitch_id: int) -> None:
+    """Its topic was deleted by someone in the group: the next message opens a new one
+    (with a new card)."""
+    lost = update(PITCHES).where(_D.id == pitch_id)
+    await session.execute(
+        lost.values(staff_topic_id=None, staff_topic_closed=False, staff_card_message_id=None)
+    )
+
+
 @dataclass(frozen=True)
 class Erasure:
     """Whose data an erasure removes (or removed), told to staff and to the pitcher."""
@@ -107,6 +131,8 @@ class Erasure:
     """Every pitch of theirs, drafts included."""
     cards: list[tuple[int, str]]
     """The staff chat's cards of those pitches, (message id, reference): redrawn as erased."""
+    topics: list[int]
+    """Their forum topics: deleted with everything in them."""
 
 
 async def erasure_of(session: Session, reference: str) -> Erasure | None:
@@ -123,11 +149,15 @@ async def erasure_of_pitcher(session: Session, pitcher_id: int) -> Erasure:
     """What erasing this pitcher removes (they asked themselves: /forgetme)."""
     query = select(*PITCHER_COLUMNS).where(_P.id == pitcher_id)
     pitcher = PitcherRecord(*(await session.execute(query)).one())
-    pitches = select(_D.reference, _D.staff_card_message_id).where(_D.pitcher_id == pitcher.id)
+    pitches = select(_D.reference, _D.staff_card_message_id, _D.staff_topic_id).where(
+        _D.pitcher_id == pitcher.id
+    )
     listed = (await session.execute(pitches.order_by(_D.created_at, _D.id))).all()
-    references = [ref for ref, _ in listed if ref]
-    cards = [(card, ref) for ref, card in listed if card is not None and ref]
-    return Erasure(pitcher, references, len(listed), cards)
+    references = [ref for ref, _, _ in listed if ref]
+    # a card inside a topic goes with the topic; only a flat group's cards are redrawn
+    cards = [(card, ref) for ref, card, topic in listed if card is not None and ref and not topic]
+    topics = [topic for _, _, topic in listed if topic is not None]
+    return Erasure(pitcher, references, len(listed), cards, topics)
 
 
 async def erase_pitcher(session: Session, pitcher_id: int) -> bool:

@@ -8,11 +8,11 @@ from telegram import Bot, Chat, User
 
 from bot.staff import cards
 from bot.staff.callbacks import Erase, Page, encode
-from bot.staff.cards import status_text
 from bot.staff.team import Team
 from dialogs.replies import Button, Reply, text
 from dialogs.threads import REPLY_MARK
 from services.outcomes import Actor, Change
+from services.statuses import status_text
 from storage.workflow import Erasure
 
 
@@ -152,6 +152,8 @@ class Actions:
             return None
         for message_id, shown in erased.cards:
             await self.team.notifier.erase_card(bot, message_id, shown)
+        for topic in erased.erasure.topics:  # a topic goes with everything said in it
+            await self.team.notifier.topics.delete(bot, topic)
         told = await self.team.notifier.tell(bot, erased.tell)
         key = {"sent": "staff_erased", "queued": "staff_erased_queued"}.get(
             told or "", "staff_erased_untold"

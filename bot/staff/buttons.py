@@ -27,7 +27,7 @@ from bot.staff.callbacks import (
     parse,
 )
 from bot.staff.team import Team, stop
-from bot.threads import answered_reference
+from bot.threads import answered_reference, thread_of
 from bot.updates import text_of
 from dialogs.replies import Reply, Text, text
 from services.outcomes import Actor, PitchFile, Repeated, Theirs
@@ -102,7 +102,15 @@ class StaffButtons:
             raise stop()
         notice = team.label(chat, user, shown.notice) if shown.notice else None
         await answer_query(query, notice)
-        await send_replies(context.bot, team.catalog, chat.id, press.language, shown.replies, query)
+        await send_replies(
+            context.bot,
+            team.catalog,
+            chat.id,
+            press.language,
+            shown.replies,
+            query,
+            thread=thread_of(query.message),
+        )
         raise stop()
 
     async def _act(
@@ -194,5 +202,5 @@ class StaffButtons:
             raise stop() from None
         except Theirs:
             return
-        await self.team.say(context.bot, chat, user, reply)
+        await self.team.say(context.bot, chat, user, reply, thread=actor.topic)
         raise stop()

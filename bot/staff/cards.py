@@ -14,6 +14,7 @@ from dialogs.answers import display
 from dialogs.flow import Flow
 from dialogs.replies import Button, Reply, Text, text
 from services.outcomes import PitchFile
+from services.statuses import status_text
 from storage.events import EventView
 from storage.members import StaffName
 from storage.models import SENT_STATUSES, TEAM_ZONE
@@ -30,10 +31,6 @@ def who(member: StaffName | None, user_id: int | None) -> str:
     if member is not None:
         return member.shown
     return str(user_id) if user_id else "–"
-
-
-def status_text(status: str) -> Text:
-    return text(f"staff_status_{status}")
 
 
 def _ref(pitch: PitchView) -> str:

@@ -9,20 +9,21 @@ render what it returns.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from telegram import Bot, Chat, Update, User
 from telegram.ext import ContextTypes
 
 from bot.staff import cards
 from bot.staff.actions import Actions
-from bot.staff.cards import status_text
 from bot.staff.export import ChatExport
 from bot.staff.team import Team, refuse, stop
+from bot.threads import thread_of
 from bot.updates import command_of
 from dialogs.replies import Reply, text
 from dialogs.threads import find_reference
 from services.outcomes import Actor, Repeated
+from services.statuses import status_text
 from storage.members import StaffName
 from storage.models import SENT_STATUSES
 
@@ -37,16 +38,30 @@ class Asked:
     actor: Actor
     language: str
     argument: str
+    topic_reference: str | None = None
+    """The pitch of the forum topic it was typed in: what it is about unless it names one."""
 
     @property
-    def reference(self) -> str | None:
+    def named(self) -> str | None:
+        """The reference typed as its first word, if any."""
         words = self.argument.split(maxsplit=1)
         return find_reference(words[0]) if words else None
 
     @property
+    def reference(self) -> str | None:
+        return self.named or self.topic_reference
+
+    @property
     def rest(self) -> str:
+        """What follows the pitch's reference (all of it when the topic names the pitch)."""
+        if self.named is None:
+            return self.argument.strip() if self.topic_reference else ""
         words = self.argument.split(maxsplit=1)
         return words[1].strip() if len(words) > 1 else ""
+
+
+ABOUT_ONE_PITCH = frozenset({"pitch", "status", "assign", "note", "reply", "erase"})
+"""Commands that act on one pitch: in its forum topic, its reference may be left out."""
 
 
 def usage(command: str) -> Reply:
@@ -84,16 +99,20 @@ class StaffCommands:
         command = command_of(message)
         actor = await self.team.admit(context.bot, update)
         if command is None or actor is None:
-            await self.team.say(context.bot, chat, user, refuse())
+            await self.team.say(context.bot, chat, user, refuse(), thread=thread_of(message))
             raise stop()
         language = self.team.language(chat, user)
         asked = Asked(context.bot, chat, user, actor, language, command.argument)
+        if actor.topic is not None and command.name in ABOUT_ONE_PITCH and asked.named is None:
+            # typed in a pitch's topic without a reference: about that pitch
+            topic_reference = await self.team.desk.topic_pitch(actor.topic)
+            asked = replace(asked, topic_reference=topic_reference)
         try:
             reply = await self.commands[command.name](asked)
         except Repeated:
             raise stop() from None  # handled before Telegram redelivered it
         if reply is not None:
-            await self.team.say(context.bot, chat, user, reply)
+            await self.team.say(context.bot, chat, user, reply, thread=actor.topic)
         raise stop()
 
     async def new(self, asked: Asked) -> Reply | None:
@@ -193,7 +212,9 @@ class StaffCommands:
 
     async def run_export(self, asked: Asked) -> None:
         await self.team.desk.seen(asked.actor)
-        await self.export.run(asked.bot, asked.chat, asked.user, asked.argument)
+        await self.export.run(
+            asked.bot, asked.chat, asked.user, asked.argument, thread=asked.actor.topic
+        )
 
     async def erase(self, asked: Asked) -> Reply:
         if asked.reference is None:

@@ -57,7 +57,10 @@ class ChatExport:
     def __init__(self, team: Team) -> None:
         self.team = team
 
-    async def run(self, bot: Bot, chat: Chat, user: User, argument: str) -> None:
+    async def run(
+        self, bot: Bot, chat: Chat, user: User, argument: str, thread: int | None = None
+    ) -> None:
+        """``thread``: the forum topic it was asked in, where its answers go."""
         team = self.team
         language = team.language(chat, user)
         try:
@@ -65,7 +68,7 @@ class ChatExport:
             options = parse_export_command([*statuses, *rest], language=language)
         except ExportError as error:
             reason = text(f"export_error_{error.problem}", **error.values)
-            await team.say(bot, chat, user, Reply((reason, text("export_usage"))))
+            await team.say(bot, chat, user, Reply((reason, text("export_usage"))), thread=thread)
             return
         with tempfile.TemporaryDirectory(prefix="pitchbot-export-") as folder:
             path = Path(folder) / file_name(options, team.desk.clock().date())
@@ -74,9 +77,8 @@ class ChatExport:
                 path = await asyncio.to_thread(zip_file, path)
                 if path.stat().st_size > DOCUMENT_LIMIT:
                     command = cli_equivalent(options)
-                    await team.say(
-                        bot, chat, user, Reply((text("export_too_big", command=command),))
-                    )
+                    too_big = Reply((text("export_too_big", command=command),))
+                    await team.say(bot, chat, user, too_big, thread=thread)
                     return
             # the file holds contact details: from the group it goes to the member privately
             target = user.id if team.in_group(chat) else chat.id
@@ -88,7 +90,7 @@ class ChatExport:
             except (Forbidden, BadRequest):
                 if not team.in_group(chat):
                     raise
-                await team.say(bot, chat, user, Reply((team.open_private(bot),)))
+                await team.say(bot, chat, user, Reply((team.open_private(bot),)), thread=thread)
                 return
         if team.in_group(chat):
-            await team.say(bot, chat, user, Reply((text("export_sent_privately"),)))
+            await team.say(bot, chat, user, Reply((text("export_sent_privately"),)), thread=thread)

@@ -28,13 +28,15 @@ from bot.render import render
 from bot.sending import send_replies
 from bot.staff import cards, digest
 from bot.staff.callbacks import Show, Write, encode
+from bot.staff.topics import ForumTopics, gone
 from dialogs.catalog import Catalog
 from dialogs.flow import Flow
 from dialogs.languages import known
-from dialogs.replies import Button, Reply, text
+from dialogs.replies import Button, Reply, text, text_from_data
 from dialogs.threads import REPLY_MARK
 from services.outcomes import Delivery, PitchFile, Tell
 from services.posting import Posting
+from storage.models import CLOSED_STATUSES
 from storage.outbox import Queued
 
 log = logging.getLogger(__name__)
@@ -70,6 +72,7 @@ class TeamNotifier:
         self.flow = flow
         self.staff_chat_id = staff_chat_id
         self.language = language
+        self.topics = ForumTopics(posting, catalog, staff_chat_id or 0, language)
         self._reported: set[int] = set()
         self.sending = Background(self.send_queued)
         self._announced = 0
@@ -122,12 +125,14 @@ class TeamNotifier:
             return
         self._announced, self._announced_at = newest, now
 
-    async def _post(self, bot: Bot, message: Queued) -> int | None:
+    async def _post(self, bot: Bot, message: Queued, *, again: bool = True) -> int | None:
         """1 when posted, 0 when skipped or dropped, None when the group is unreachable."""
         what = f"{message.kind} {message.id}"
         about: PitchFile | None = None
         assert self.staff_chat_id is not None
         try:
+            if message.kind == "topic":
+                return await self._topic_state(bot, message)
             if message.kind == "file":
                 copied = await self._copy(bot, message)
                 if copied is None:
@@ -140,11 +145,20 @@ class TeamNotifier:
                     await self.posting.dropped(message)  # its pitch or message is gone
                     return 0
                 reply, what, about = rendered
+                thread = await self._thread(bot, message.kind, about)
+                if message.kind == "activity" and thread is None:
+                    await self.posting.dropped(message)  # a flat group keeps no such lines
+                    return 0
                 sent = await send_replies(
-                    bot, self.catalog, self.staff_chat_id, self.language, [reply]
+                    bot, self.catalog, self.staff_chat_id, self.language, [reply], thread=thread
                 )
                 sent_ids = [m.message_id for m in sent]
+                if message.kind == "card" and thread is not None and sent_ids:
+                    await self.topics.pin(bot, sent_ids[0])
         except TelegramError as error:
+            if isinstance(error, BadRequest) and gone(error) and again and message.pitch_id:
+                await self.posting.topic_lost(message.pitch_id)  # deleted by someone
+                return await self._post(bot, message, again=False)
             if isinstance(error, BadRequest) and not _about_the_chat(error):
                 return await self._refused(message, what, error)
             self._report(message, what, error)
@@ -156,9 +170,51 @@ class TeamNotifier:
         if message.kind == "erased":
             for card, reference in message.payload.get("cards", []):
                 await self.erase_card(bot, int(card), str(reference))
+            for topic in message.payload.get("topics", []):
+                await self.topics.delete(bot, int(topic))
         if message.kind in ("relay", "file") and about is not None:
             await self.redraw(bot, about)  # the pitcher wrote: the card's last activity
+        if message.kind == "card" and about is not None and about.pitch.topic_id is None:
+            if about.pitch.status in CLOSED_STATUSES and await self.topics.enabled(bot):
+                await self._topic_state(bot, message)  # a late card of a decided pitch
         return 1
+
+    async def _thread(self, bot: Bot, kind: str, file: PitchFile | None) -> int | None:
+        """Where a message about this pitch goes: its topic (opened when it has none, its
+        card first), or None for the flat group (or the General topic)."""
+        if file is None or not await self.topics.enabled(bot):
+            return None
+        pitch = file.pitch
+        if pitch.topic_id is None:
+            try:
+                topic = await self.topics.open(bot, pitch, cards.headline(pitch, self.flow))
+            except BadRequest as error:  # no rights, or no longer a forum
+                await self.topics.refused(bot, error)
+                return None
+            if kind != "card":  # an older pitch's first message in a topic: its card first
+                card = cards.card(pitch, self.flow, self.language, file.names)
+                sent = await send_replies(
+                    bot, self.catalog, self.staff_chat_id or 0, self.language, [card], thread=topic
+                )
+                await self.posting.card_placed(pitch.id, sent[0].message_id)
+                await self.topics.pin(bot, sent[0].message_id)
+            return topic
+        if kind in ("relay", "file") and pitch.topic_closed:
+            await self.topics.close(bot, pitch, closed=False)  # the pitcher wrote: open again
+        return pitch.topic_id
+
+    async def _topic_state(self, bot: Bot, message: Queued) -> int:
+        """A decided pitch's topic is closed, a reopened one's opened (as it is now)."""
+        file = await self.posting.pitch_of(message)
+        done = 0
+        if file is not None and file.pitch.topic_id is not None and await self.topics.enabled(bot):
+            closed = file.pitch.status in CLOSED_STATUSES
+            if closed != file.pitch.topic_closed:
+                await self.topics.close(bot, file.pitch, closed)
+                done = 1
+        if message.kind == "topic":
+            await self.posting.dropped(message)
+        return done
 
     def _report(self, message: Queued, what: str, error: TelegramError) -> None:
         """The group did not take it: logged once per message until it does."""
@@ -190,11 +246,17 @@ class TeamNotifier:
             return await self._digest(message)
         if message.kind == "card":
             # a late card shows the pitch as it is now, taken by whom (by name) if so
-            file = await self.posting.card(message)
+            file = await self.posting.pitch_of(message)
             if file is None:
                 return None
             card = cards.card(file.pitch, self.flow, self.language, file.names)
             return card, f"the card of {file.pitch.reference}", file
+        if message.kind == "activity":
+            file = await self.posting.pitch_of(message)
+            if file is None:
+                return None
+            line = Reply((text_from_data(message.payload["line"]),))
+            return line, f"a line in the topic of {file.pitch.reference}", file
         relayed = await self.posting.relayed(message)
         if relayed is None:
             return None
@@ -209,6 +271,7 @@ class TeamNotifier:
         if found is None:
             return None
         file, payload = found
+        thread = await self._thread(bot, "file", file)
         reference = file.pitch.reference
         blocks = [text("staff_relay_file", mark=REPLY_MARK, reference=reference)]
         if payload.get("text"):
@@ -219,6 +282,7 @@ class TeamNotifier:
             int(payload["chat_id"]),
             int(payload["message_id"]),
             caption=caption.html,
+            message_thread_id=thread,
         )
         return [copied.message_id], f"a file about {reference}", file
 

@@ -14,6 +14,7 @@ from bot.sending import send_replies
 from bot.staff.access import StaffGate
 from bot.staff.menus import StaffMenus
 from bot.staff.notify import TeamNotifier
+from bot.threads import thread_of
 from bot.updates import person_of
 from dialogs.catalog import Catalog
 from dialogs.flow import Flow
@@ -66,7 +67,8 @@ class Team:
             return None
         if chat.type == Chat.PRIVATE:
             await self.menus.give(bot, user.id)  # "/" shows them the staff commands too
-        return Actor(person_of(user, chat.id), update.update_id)
+        topic = thread_of(update.message) if chat.id == self.staff_chat_id else None
+        return Actor(person_of(user, chat.id), update.update_id, topic)
 
     def in_group(self, chat: Chat) -> bool:
         return chat.type != Chat.PRIVATE
@@ -90,8 +92,12 @@ class Team:
         """The line that asks a member to open a private chat with the bot first."""
         return text("staff_open_private", link=f"https://t.me/{bot.username}")
 
-    async def say(self, bot: Bot, chat: Chat, user: User, *replies: Reply) -> None:
-        await send_replies(bot, self.catalog, chat.id, self.language(chat, user), replies)
+    async def say(
+        self, bot: Bot, chat: Chat, user: User, *replies: Reply, thread: int | None = None
+    ) -> None:
+        """Answer where the member asked (``thread``: the forum topic they wrote in)."""
+        language = self.language(chat, user)
+        await send_replies(bot, self.catalog, chat.id, language, replies, thread=thread)
 
     def label(self, chat: Chat, user: User, item: Text) -> str:
         return render_label(self.catalog, self.language(chat, user), item)

@@ -121,6 +121,27 @@ class RecordingRequest(BaseRequest):
         self.in_wait: dict[int, int] = {}
         """getChatMember's answer per (chat id, user id): "member", "administrator",
         "creator", "restricted" (still a member), "left" (the default) or "kicked"."""
+        self.forums: set[int] = set()
+        """Supergroups with topics (getChat says ``is_forum``)."""
+        self.managers: set[int] = set()
+        """Chats where the bot is an administrator that may manage topics and pin."""
+        self.topics: dict[int, dict[str, Any]] = {}
+        """Every topic opened: its thread id → chat_id, name, closed, deleted."""
+        self.pinned: list[tuple[int, int]] = []
+        """(chat id, message id) of every pinned message."""
+
+    def forum(self, chat_id: int, *, may_manage: bool = True) -> None:
+        """``chat_id`` has topics; the bot is an administrator there that may manage them
+        (or, without ``may_manage``, a plain member)."""
+        self.forums.add(chat_id)
+        if may_manage:
+            self.members[(chat_id, BOT_USER["id"])] = "administrator"
+            self.managers.add(chat_id)
+
+    def topic_of(self, message: Sent) -> int | None:
+        """The forum topic a sent message went to (None: the chat itself, or General)."""
+        thread = message.params.get("message_thread_id")
+        return int(thread) if thread is not None else None
 
     async def initialize(self) -> None:
         pass
@@ -210,13 +231,51 @@ class RecordingRequest(BaseRequest):
             markup = _markup(params)
             if isinstance(markup, dict) and "inline_keyboard" in markup:
                 message["reply_markup"] = markup  # a message keeps only inline keyboards
+            if params.get("message_thread_id") is not None and chat_id in self.forums:
+                message.update(message_thread_id=int(params["message_thread_id"]))
+                message["is_topic_message"] = True
             return message
         if name == "copyMessage":
             return {"message_id": next(_message_ids)}
         if name == "getChatMember":
             key = (int(params["chat_id"]), int(params["user_id"]))
-            return chat_member(key[1], self.members.get(key, "left"))
+            member = chat_member(key[1], self.members.get(key, "left"))
+            if member["status"] == "administrator" and key[0] in self.managers:
+                member.update(can_manage_topics=True, can_pin_messages=True)
+            return member
+        if name == "getChat":
+            return self._chat(int(params["chat_id"]))
+        if name == "createForumTopic":
+            return self._open_topic(params)
+        if name in ("closeForumTopic", "reopenForumTopic", "deleteForumTopic"):
+            topic = self.topics[int(params["message_thread_id"])]
+            topic.update(closed=name == "closeForumTopic", deleted=name == "deleteForumTopic")
+        if name == "pinChatMessage":
+            self.pinned.append((int(params["chat_id"]), int(params["message_id"])))
         return True
+
+    def _chat(self, chat_id: int) -> dict[str, Any]:
+        gifts = dict.fromkeys(
+            ("unlimited_gifts", "limited_gifts", "unique_gifts", "premium_subscription"), False
+        )
+        return {
+            **chat_dict(chat_id),
+            "is_forum": chat_id in self.forums or None,
+            "accent_color_id": 0,
+            "max_reaction_count": 11,
+            "accepted_gift_types": {**gifts, "gifts_from_channels": False},
+        }
+
+    def _open_topic(self, params: dict[str, Any]) -> dict[str, Any]:
+        chat_id = int(params["chat_id"])
+        thread = next(_message_ids)  # a topic's id is its creation message's, as on Telegram
+        self.topics[thread] = {
+            "chat_id": chat_id,
+            "name": params["name"],
+            "closed": False,
+            "deleted": False,
+        }
+        return {"message_thread_id": thread, "name": params["name"], "icon_color": 7322096}
 
     def sent(self, method: str = "sendMessage") -> list[dict[str, Any]]:
         return [params for name, params in self.calls if name == method]
