@@ -157,7 +157,8 @@ class StaffDesk:
                 "topic_status", name=actor.name, old=status_text(previous), new=status_text(status)
             )
             await self._in_topic(session, actor, file.pitch, line)
-            if (previous in CLOSED_STATUSES) != (status in CLOSED_STATUSES):
+            closing = (previous in CLOSED_STATUSES) != (status in CLOSED_STATUSES)
+            if closing and file.pitch.topic_id is not None:
                 # the topic of a decided pitch is closed; reopening the pitch opens it
                 await outbox.queue(session, "topic", now, pitch_id=found.id)
             tell = _news(file.pitch, status)

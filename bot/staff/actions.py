@@ -107,10 +107,13 @@ class Actions:
         return Reply((said,))
 
     async def _redraw(self, bot: Bot, change: Change, pressed: int | None) -> None:
-        """The group's card of a changed pitch, unless it is the message just pressed."""
+        """The group's card of a changed pitch, unless it is the message just pressed; a
+        pitch with a forum topic may have had a line queued for it: the sender posts it."""
         card = change.card
         if card is not None and card.pitch.card_message_id not in (None, pressed):
             await self.team.notifier.redraw(bot, card)
+        if card is not None and card.pitch.topic_id is not None:
+            self.team.notifier.sending.wake(bot)
 
     async def note(self, bot: Bot, actor: Actor, reference: str, note: str) -> Reply:
         change = await self.team.desk.note(actor, reference, note)

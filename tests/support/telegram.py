@@ -487,6 +487,9 @@ class PrivateChat:
             message.update(message_id=on.message_id, text=plain(on.text) or "…")
             if isinstance(_markup(on.params), dict) and _markup(on.params):
                 message["reply_markup"] = _markup(on.params)
+            if on.params.get("message_thread_id") is not None:  # a card in its topic
+                message.update(message_thread_id=on.params["message_thread_id"])
+                message["is_topic_message"] = True
         query = {
             "id": str(next(_update_ids)),
             "from": from_user or self.user,
@@ -531,3 +534,30 @@ class GroupChat(PrivateChat):
             username=username,
             settle=settle,
         )
+
+    thread_id: int | None = None
+    """The forum topic this member writes in (None: the group itself, or General)."""
+
+    def in_topic(self, thread_id: int) -> GroupChat:
+        """The same member writing in a topic of the (forum) group."""
+        there = copy.copy(self)
+        there.chat = {**self.chat, "is_forum": True}
+        there.thread_id = thread_id
+        return there
+
+    def message(self, **fields: Any) -> dict[str, Any]:
+        message = super().message(**fields)
+        if self.thread_id is not None:
+            # as Telegram sends it: in the topic, "replying" to its creation unless to another
+            created = {
+                "message_id": self.thread_id,
+                "date": NOW,
+                "chat": self.chat,
+                "from": BOT_USER,
+                "forum_topic_created": {"name": "…", "icon_color": 7322096},
+                "message_thread_id": self.thread_id,
+                "is_topic_message": True,
+            }
+            message.update(message_thread_id=self.thread_id, is_topic_message=True)
+            message.setdefault("reply_to_message", created)
+        return message
