@@ -5,17 +5,17 @@ from __future__ import annotations
 
 from telegram import MaybeInaccessibleMessage, Message
 
-from dialogs.threads import marked_reference
+from dialogs.threads import REPLY_MARK, marked_reference
 
 
-def answered_reference(message: Message, bot_id: int) -> str | None:
-    """The reference of the marked bot message this text message answers, if any."""
+def answered_reference(message: Message, bot_id: int, mark: str = REPLY_MARK) -> str | None:
+    """The reference of the bot message marked with ``mark`` this text message answers."""
     original = message.reply_to_message
     if original is None or original.from_user is None or original.from_user.id != bot_id:
         return None
     if not message.text or message.text.startswith("/"):
         return None
-    return marked_reference(original.text or "")
+    return marked_reference(original.text or "", mark)
 
 
 def thread_of(message: MaybeInaccessibleMessage | None) -> int | None:

@@ -12,6 +12,9 @@ from __future__ import annotations
 import re
 
 REPLY_MARK = "↩️"
+STATUS_MARK = "✍️"
+"""Opens the prompts of a status change the pitcher will hear of (to whom? your word?):
+a staff member's reply to one belongs to that change, never to the thread."""
 REFERENCE_FORMAT = r"P-\d{4}-\d{4,}"
 """A pitch reference: ``P-``, the year, a number of four digits or more (P-2026-0042)."""
 REFERENCE_LENGTH = 16
@@ -25,12 +28,12 @@ def find_reference(text: str) -> str | None:
     return found.group(0).upper() if found else None
 
 
-def marked_reference(quoted: str) -> str | None:
-    """The reference a marked message is about; None for any other text.
+def marked_reference(quoted: str, mark: str = REPLY_MARK) -> str | None:
+    """The reference a message marked with ``mark`` is about; None for any other text.
 
     The mark opens a marked message and the reference is on its first line; anywhere
     else they may be the pitcher's own words quoted on a card, which stays in the group.
     """
-    if not quoted.startswith(REPLY_MARK):
+    if not quoted.startswith(mark):
         return None
     return find_reference(quoted.split("\n", 1)[0])

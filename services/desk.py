@@ -11,17 +11,32 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from dataclasses import replace
 
 from dialogs.replies import Reply, Text, text, text_data
 from dialogs.threads import REPLY_MARK
-from services.outcomes import Actor, Change, Erased, Listed, PitchFile, Repeated, Tell, Theirs
-from services.statuses import status_text
+from services.outcomes import (
+    Actor,
+    Change,
+    Choice,
+    Erased,
+    Expired,
+    Listed,
+    PitchFile,
+    Proposed,
+    Repeated,
+    Tell,
+    Theirs,
+)
+from services.statuses import shown_status, status_text
 from services.types import Clock, utc_now
-from storage import events, members, outbox, pitches, workflow, worklists
+from storage import events, members, outbox, pitches, proposals, workflow, worklists
 from storage.database import Database, Session
 from storage.members import StaffName
 from storage.models import CLOSED_STATUSES
 from storage.pitches import Located, Page, PitchView, Stats
+from storage.proposals import Proposal
+from storage.proposals import Waiting as Step
 from storage.workflow import Erasure
 from storage.worklists import Waiting
 
@@ -141,28 +156,115 @@ class StaffDesk:
                 )
             return Change(file, card, previous=None if won else file.name(holder), won=won)
 
-    async def set_status(self, actor: Actor, reference: str, status: str) -> Change | None:
-        """Set a status from whatever the pitch has now; the pitcher hears the news that
-        matters to them."""
+    async def set_status(
+        self, actor: Actor, reference: str, status: str
+    ) -> Change | Proposed | None:
+        """Set a status from whatever the pitch has now. One the pitcher hears about is
+        only proposed: the actor first sees the message (and says to whom, for a
+        referral), then chooses with :meth:`decide`."""
         async with self.database.transaction() as session:
             found = await self._locate(session, actor, reference)
             if found is None:
                 return None
-            now, me = self.clock(), actor.person.user_id
-            previous = await workflow.set_status(session, found.id, status, actor_id=me, now=now)
+            if status not in NEWS_STATUSES or status == found.status:
+                return await self._apply(session, actor, found, status, told=True)
+            asks: Step = "referral" if status == "referred" else "choice"
+            me = actor.person.user_id
+            await proposals.propose(session, me, found.id, status, asks, self.clock())
             file = await _file(session, found.id)
-            if previous is None:
-                return Change(file, won=False)
-            line = text(
-                "topic_status", name=actor.name, old=status_text(previous), new=status_text(status)
+            return Proposed(file, status, _news(file.pitch, status, actor), asks)
+
+    async def decide(
+        self, actor: Actor, reference: str, choice: Choice
+    ) -> Change | Proposed | Expired | None:
+        """The actor's choice on a proposed status: send the message, add a personal word
+        first (they are asked for it), or change the status without telling."""
+        async with self.database.transaction() as session:
+            found = await self._locate(session, actor, reference)
+            if found is None:
+                return None
+            me = actor.person.user_id
+            proposal = await proposals.proposal(session, me, found.id)
+            if proposal is None or proposal.waiting == "referral":
+                return Expired()
+            if choice == "word":
+                return await self._next_step(session, actor, found, proposal, "word")
+            await proposals.drop(session, me, found.id)
+            told = choice == "send"
+            return await self._apply(
+                session, actor, found, proposal.status, told=told, referral=proposal.referral
             )
-            await self._in_topic(session, actor, file.pitch, line)
-            closing = (previous in CLOSED_STATUSES) != (status in CLOSED_STATUSES)
-            if closing and file.pitch.topic_id is not None:
-                # the topic of a decided pitch is closed; reopening the pitch opens it
-                await outbox.queue(session, "topic", now, pitch_id=found.id)
-            tell = _news(file.pitch, status)
-            return Change(file, file, tell, previous)
+
+    async def answer_proposal(
+        self, actor: Actor, reference: str, said: str
+    ) -> Change | Proposed | Expired | None:
+        """What the actor typed for a proposed status: to whom it is referred (then they
+        choose), or their personal word (then it is sent)."""
+        async with self.database.transaction() as session:
+            found = await self._locate(session, actor, reference)
+            if found is None:
+                return None
+            me = actor.person.user_id
+            proposal = await proposals.proposal(session, me, found.id)
+            if proposal is None:
+                return Expired()
+            if proposal.waiting == "word":
+                await proposals.drop(session, me, found.id)
+                return await self._apply(
+                    session, actor, found, proposal.status, told=True,
+                    referral=proposal.referral, word=said,
+                )  # fmt: skip
+            if proposal.waiting == "referral":
+                proposal = replace(proposal, referral=said)
+            return await self._next_step(session, actor, found, proposal, "choice")
+
+    async def _next_step(
+        self, session: Session, actor: Actor, found: Located, proposal: Proposal, asks: Step
+    ) -> Proposed:
+        """A proposal goes on to its next step (``asks``), to whom it is referred kept."""
+        me, status, referral = actor.person.user_id, proposal.status, proposal.referral
+        await proposals.advance(session, me, found.id, asks, referral=referral)
+        file = await _file(session, found.id)
+        return Proposed(file, status, _news(file.pitch, status, actor, referral), asks)
+
+    async def _apply(
+        self,
+        session: Session,
+        actor: Actor,
+        found: Located,
+        status: str,
+        *,
+        told: bool,
+        referral: str | None = None,
+        word: str | None = None,
+    ) -> Change:
+        """Make the change, in the caller's unit of work; the pitcher hears news that
+        matters to them when ``told``."""
+        now, me = self.clock(), actor.person.user_id
+        said: dict[str, object] = {}
+        if status in NEWS_STATUSES:
+            said["told"] = told
+        if referral:
+            said["referral"] = referral
+        if word and told:
+            said["word"] = word
+        previous = await workflow.set_status(
+            session, found.id, status, actor_id=me, now=now, said=said
+        )
+        file = await _file(session, found.id)
+        if previous is None:
+            return Change(file, won=False)
+        new = shown_status(status, referral)
+        quiet = status in NEWS_STATUSES and not told
+        key = "topic_status_quiet" if quiet else "topic_status"
+        line = text(key, name=actor.name, old=status_text(previous), new=new)
+        await self._in_topic(session, actor, file.pitch, line)
+        closing = (previous in CLOSED_STATUSES) != (status in CLOSED_STATUSES)
+        if closing and file.pitch.topic_id is not None:
+            # the topic of a decided pitch is closed; reopening the pitch opens it
+            await outbox.queue(session, "topic", now, pitch_id=found.id)
+        tell = _news(file.pitch, status, actor, referral, word) if told else None
+        return Change(file, file, tell, previous)
 
     async def members_called(self, name: str) -> list[StaffName]:
         """Who ``@username`` or a first name may be, before /assign checks that they are
@@ -270,12 +372,26 @@ async def _names(session: Session, listed: Iterable[PitchView]) -> dict[int, Sta
     return await members.staff_names(session, {p.assignee_id for p in listed if p.assignee_id})
 
 
-def _news(pitch: PitchView, status: str) -> Tell | None:
-    """The pitcher hears of a status they care about; None when there is nothing to say."""
+def _news(
+    pitch: PitchView,
+    status: str,
+    actor: Actor,
+    referral: str | None = None,
+    word: str | None = None,
+) -> Tell | None:
+    """The pitcher hears of a status they care about (to whom it was referred, and the
+    actor's personal word); None when there is nothing to say."""
     if status not in NEWS_STATUSES:
         return None
-    reply = Reply((text(f"status_news_{status}", reference=pitch.reference),))
-    return Tell(pitch.pitcher.chat_id, pitch.pitcher.language, reply, pitch.reference)
+    if status == "referred" and referral:
+        blocks = [text("status_news_referred_to", reference=pitch.reference, to=referral)]
+    else:
+        blocks = [text(f"status_news_{status}", reference=pitch.reference)]
+    if word:
+        blocks.append(text("status_news_word", name=actor.name, word=word))
+    return Tell(
+        pitch.pitcher.chat_id, pitch.pitcher.language, Reply(tuple(blocks)), pitch.reference
+    )
 
 
 def _team_message(pitch: PitchView, message: str, event_id: int) -> Tell:

@@ -106,6 +106,29 @@ class Change:
     """Reply: the thread's message that was stored before sending."""
 
 
+Choice = Literal["send", "word", "quiet"]
+"""What a staff member chose for a status the pitcher hears about."""
+
+
+@dataclass(frozen=True)
+class Proposed:
+    """A status the pitcher will hear of, not made yet: the actor sees the message first.
+
+    ``asks`` what comes next: "referral" (to whom is it referred? a typed answer),
+    "choice" (send / with a personal word / without telling), "word" (their word)."""
+
+    file: PitchFile
+    status: str
+    news: Tell | None
+    """The message the pitcher would get now, in their language."""
+    asks: Literal["referral", "choice", "word"]
+
+
+@dataclass(frozen=True)
+class Expired:
+    """The choice pressed or typed is no longer open (made already, or proposed anew)."""
+
+
 @dataclass(frozen=True)
 class Erased:
     erasure: Erasure

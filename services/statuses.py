@@ -21,6 +21,13 @@ def status_text(status: str) -> Text:
     return text(f"staff_status_{status}")
 
 
+def shown_status(status: str, referral: str | None = None) -> Text:
+    """A status as a change shows it: a referral says to whom."""
+    if referral:
+        return text("staff_status_to", status=status_text(status), to=referral)
+    return status_text(status)
+
+
 def fold(typed: str) -> str:
     """``"🔎 In_Behandeling"`` → ``"in behandeling"``: what a match compares."""
     plain = unicodedata.normalize("NFKD", typed)

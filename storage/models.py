@@ -323,6 +323,27 @@ class Digest(Base):
     queued_at: Mapped[datetime]
 
 
+class StatusProposal(Base):
+    """A status change a staff member is about to make, that the pitcher will hear of.
+
+    They see the message first and choose: send it, add a personal word, or change the
+    status without telling. Kept here between those steps (one per member and pitch), so
+    a restart in between loses nothing."""
+
+    __tablename__ = "status_proposals"
+
+    staff_user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    pitch_id: Mapped[int] = mapped_column(
+        ForeignKey("pitches.id", ondelete="CASCADE"), primary_key=True
+    )
+    status: Mapped[str] = mapped_column(String(20))
+    referral: Mapped[str | None] = mapped_column(Text)
+    """To whom a referred pitch goes, as the member typed it (the pitcher hears it)."""
+    waiting: Mapped[str] = mapped_column(String(16))
+    """What comes next: "referral" (to whom?), "choice" (the three buttons), "word"."""
+    created_at: Mapped[datetime]
+
+
 class StaffMember(Base):
     """A staff member as last seen on Telegram, so "@name" resolves to a user id.
 

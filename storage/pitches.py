@@ -126,6 +126,7 @@ class Located:
     pitcher_user_id: int
     topic_id: int | None
     """Its forum topic: a change made elsewhere is also said there."""
+    status: str
 
 
 async def locate(session: Session, reference: str) -> Located | None:
@@ -135,7 +136,7 @@ async def locate(session: Session, reference: str) -> Located | None:
     the column lowered: the lookup keeps using the unique index.
     """
     query = (
-        select(_D.id, _D.assignee_id, _P.telegram_user_id, _D.staff_topic_id)
+        select(_D.id, _D.assignee_id, _P.telegram_user_id, _D.staff_topic_id, _D.status)
         .join(PITCHERS, _P.id == _D.pitcher_id)
         .where(_D.reference == reference.strip().upper())
     )

@@ -8,6 +8,7 @@ back. Functions take the caller's session, never commit and are handed ``now``.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import cast
@@ -26,9 +27,18 @@ _D, _P = PITCHES.c, PITCHERS.c
 
 
 async def set_status(
-    session: Session, pitch_id: int, status: str, *, actor_id: int | None, now: datetime
+    session: Session,
+    pitch_id: int,
+    status: str,
+    *,
+    actor_id: int | None,
+    now: datetime,
+    said: Mapping[str, object] | None = None,
 ) -> str | None:
-    """Move a sent pitch to ``status``; the previous status, or None if it already was."""
+    """Move a sent pitch to ``status``; the previous status, or None if it already was.
+
+    ``said``: kept with the change in its history (whether the pitcher was told, to whom a
+    pitch was referred, the personal word they got)."""
     new = submitted_status(status)
     while True:
         old = (await session.execute(select(_D.status).where(_D.id == pitch_id))).scalar()
@@ -43,7 +53,8 @@ async def set_status(
         values = {"status": new, "status_changed_at": now, "updated_at": now}
         if (await session.execute(changed.values(**values))).scalar_one_or_none() is not None:
             break
-    await record(session, pitch_id, "status", {"from": old, "to": new}, actor_id=actor_id, now=now)
+    payload = {"from": old, "to": new, **(said or {})}
+    await record(session, pitch_id, "status", payload, actor_id=actor_id, now=now)
     return str(old)
 
 

@@ -4,14 +4,18 @@ what they are to hear, and say in one reply what happened."""
 
 from __future__ import annotations
 
+from typing import get_args
+
 from telegram import Bot, Chat, User
 
 from bot.staff import cards
-from bot.staff.callbacks import Erase, Page, encode
+from bot.staff.callbacks import Decide, Erase, Page, encode
 from bot.staff.team import Team
+from dialogs.languages import known
 from dialogs.replies import Button, Reply, text
-from dialogs.threads import REPLY_MARK
-from services.outcomes import Actor, Change
+from dialogs.threads import REPLY_MARK, STATUS_MARK
+from services.desk import NEWS_STATUSES
+from services.outcomes import Actor, Change, Choice, Expired, Proposed
 from services.statuses import status_text
 from storage.workflow import Erasure
 
@@ -67,22 +71,82 @@ class Actions:
 
     async def set_status(
         self, bot: Bot, actor: Actor, reference: str, status: str, *, pressed: int | None = None
-    ) -> tuple[Reply, Change | None]:
-        """Set a status from whatever the pitch has now, and tell the pitcher when it matters."""
-        change = await self.team.desk.set_status(actor, reference, status)
-        if change is None:
-            return Reply((text("staff_not_found"),)), None
-        reference = change.file.pitch.reference
-        if not change.won:
-            shown = status_text(status)
-            return Reply((text("staff_status_same", reference=reference, status=shown),)), change
-        old, new = status_text(change.previous or ""), status_text(status)
-        blocks = [text("staff_status_set", reference=reference, old=old, new=new)]
-        await self._redraw(bot, change, pressed)
-        told = await self.team.notifier.tell(bot, change.tell)
+    ) -> tuple[Reply, Change | Proposed | None]:
+        """Set a status from whatever the pitch has now; one the pitcher hears about is
+        shown first (the message they will get, and three choices)."""
+        outcome = await self.team.desk.set_status(actor, reference, status)
+        return await self._settle(bot, actor, outcome, pressed), outcome
+
+    async def decide(
+        self, bot: Bot, actor: Actor, reference: str, choice: Choice
+    ) -> tuple[Reply, Change | Proposed | Expired | None]:
+        """Send the message of a proposed status, ask for a personal word, or change it
+        without telling."""
+        outcome = await self.team.desk.decide(actor, reference, choice)
+        return await self._settle(bot, actor, outcome, None), outcome
+
+    async def answer_proposal(self, bot: Bot, actor: Actor, reference: str, said: str) -> Reply:
+        """To whom a pitch is referred, or the personal word, typed as a reply."""
+        outcome = await self.team.desk.answer_proposal(actor, reference, said)
+        return await self._settle(bot, actor, outcome, None)
+
+    async def _settle(
+        self,
+        bot: Bot,
+        actor: Actor,
+        outcome: Change | Proposed | Expired | None,
+        pressed: int | None,
+    ) -> Reply:
+        """What the member reads after a status step; the pitcher is told when it is done."""
+        match outcome:
+            case None:
+                return Reply((text("staff_not_found"),))
+            case Expired():
+                return Reply((text("staff_proposal_expired"),))
+            case Proposed():
+                return self._proposal(outcome, actor.name)
+        reference = outcome.file.pitch.reference
+        status = outcome.file.pitch.status
+        if not outcome.won:
+            return Reply(
+                (text("staff_status_same", reference=reference, status=status_text(status)),)
+            )
+        old, new = status_text(outcome.previous or ""), status_text(status)
+        quiet = status in NEWS_STATUSES and outcome.tell is None
+        key = "staff_status_set_quiet" if quiet else "staff_status_set"
+        blocks = [text(key, reference=reference, old=old, new=new)]
+        await self._redraw(bot, outcome, pressed)
+        told = await self.team.notifier.tell(bot, outcome.tell)
         if told in ("failed", "queued"):
             blocks.append(text(f"staff_notify_{told}", reference=reference))
-        return Reply(tuple(blocks)), change
+        elif told == "sent":
+            blocks.append(text("staff_status_told", reference=reference))
+        return Reply(tuple(blocks))
+
+    def _proposal(self, proposed: Proposed, name: str) -> Reply:
+        """The next step of a status the pitcher will hear of: to whom? the message with
+        three choices? the personal word?"""
+        reference = proposed.file.pitch.reference
+        if proposed.asks != "choice":
+            key = "staff_referral_prompt" if proposed.asks == "referral" else "staff_word_prompt"
+            asked = text(key, mark=STATUS_MARK, reference=reference, name=name)
+            return Reply((asked,), expects_reply=True)
+        news = proposed.news
+        assert news is not None, "only news is proposed"
+        language = news.language if known(news.language) else self.team.default_language
+        catalog = self.team.catalog
+        preview = "\n\n".join(catalog.render_plain(language, b) for b in news.reply.blocks)
+        head = text(
+            "staff_status_preview",
+            reference=reference,
+            new=status_text(proposed.status),
+            language=text(f"language_{language}"),
+        )
+        choices = [
+            (Button(text(f"staff_button_{choice}"), encode(Decide(reference, choice))),)
+            for choice in get_args(Choice)
+        ]
+        return Reply((head, text("staff_relay_text", text=preview)), tuple(choices))
 
     async def assign(self, bot: Bot, actor: Actor, reference: str, staff_id: int) -> Reply:
         change = await self.team.desk.assign(actor, reference, staff_id)

@@ -15,6 +15,7 @@ from bot.sending import answer_query, send_replies
 from bot.staff import cards
 from bot.staff.actions import Actions, reply_prompt
 from bot.staff.callbacks import (
+    Decide,
     Erase,
     Outdated,
     Page,
@@ -30,7 +31,8 @@ from bot.staff.team import Team, stop
 from bot.threads import answered_reference, thread_of
 from bot.updates import text_of
 from dialogs.replies import Reply, Text, text
-from services.outcomes import Actor, PitchFile, Repeated, Theirs
+from dialogs.threads import STATUS_MARK
+from services.outcomes import Actor, Expired, PitchFile, Proposed, Repeated, Theirs
 
 
 def _is_card(query: CallbackQuery) -> bool:
@@ -160,14 +162,28 @@ class StaffButtons:
                 kept = text("staff_erase_kept", reference=reference)
                 return Shown(replies=(Reply((kept,), replace=True),))
             case SetStatus(reference, status):
-                result, change = await self.actions.set_status(
+                result, outcome = await self.actions.set_status(
                     bot, actor, reference, status, pressed=press.pressed
                 )
-                if change is None:
-                    return Shown(gone=True)
+                match outcome:
+                    case None:
+                        return Shown(gone=True)
+                    case Proposed():  # the message the pitcher would get, and the choices
+                        return Shown(replies=(result,))
                 # the pitcher could not be told: say so plainly, not only in a toast
                 told = (result,) if len(result.blocks) > 1 else ()
-                return Shown(result.blocks[0], (*told, self._redrawn(press, change.file)))
+                return Shown(result.blocks[0], (*told, self._redrawn(press, outcome.file)))
+            case Decide(reference, choice):
+                result, decided = await self.actions.decide(bot, actor, reference, choice)
+                match decided:
+                    case None:
+                        return Shown(gone=True)
+                    case Expired():
+                        return Shown(result.blocks[0])
+                    case Proposed():  # a personal word first: asked for below the preview
+                        return Shown(replies=(result,))
+                # the preview becomes what was done (its buttons go)
+                return Shown(result.blocks[0], (Reply(result.blocks, replace=True),))
         return Shown(gone=True)
 
     def _redrawn(self, press: Press, file: PitchFile) -> Reply:
@@ -180,7 +196,8 @@ class StaffButtons:
         return Reply(shown.blocks, shown.buttons, replace=True)
 
     async def on_reply(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """A staff member's reply to a marked message goes to that pitch's pitcher.
+        """A staff member's reply to a marked message goes to that pitch's pitcher; a reply
+        to a status prompt (to whom? your personal word?) belongs to that status change.
 
         Not staff, or staff answering the team about a pitch of their own in their private
         chat: left alone, so the pitcher's reply reaches the pitch conversation.
@@ -189,7 +206,8 @@ class StaffButtons:
         said = text_of(message) if message is not None else None
         if message is None or chat is None or user is None or said is None:
             return
-        reference = answered_reference(message, context.bot.id)
+        proposed = answered_reference(message, context.bot.id, STATUS_MARK)
+        reference = proposed or answered_reference(message, context.bot.id)
         if reference is None:
             return
         actor = await self.team.admit(context.bot, update)
@@ -197,7 +215,10 @@ class StaffButtons:
             return
         private = chat.type == Chat.PRIVATE
         try:
-            reply = await self.actions.reply(context.bot, actor, reference, said, private)
+            if proposed is not None:  # to whom a pitch is referred, or a personal word
+                reply = await self.actions.answer_proposal(context.bot, actor, proposed, said)
+            else:
+                reply = await self.actions.reply(context.bot, actor, reference, said, private)
         except Repeated:
             raise stop() from None
         except Theirs:

@@ -11,14 +11,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Final
+from typing import Final, cast
 
 from dialogs.threads import REFERENCE_FORMAT, REFERENCE_LENGTH
+from services.outcomes import Choice
 from storage.models import SENT_STATUSES
 
 _REFERENCE = re.compile(REFERENCE_FORMAT)
 _CURSOR = re.compile(r"\d{1,18}")
-_PREFIXES: Final = ("tk", "st", "rp", "sh", "nx", "pv", "er")
+_PREFIXES: Final = ("tk", "st", "rp", "sh", "nx", "pv", "er", "sv")
+_CHOICES: Final = ("send", "word", "quiet")
 
 
 @dataclass(frozen=True)
@@ -65,11 +67,19 @@ class Erase:
 
 
 @dataclass(frozen=True)
+class Decide:
+    """A choice on a proposed status: send the message, with a personal word, or quietly."""
+
+    reference: str
+    choice: Choice
+
+
+@dataclass(frozen=True)
 class Outdated:
     """Data drawn by an older version that named pitches by id: no longer trusted."""
 
 
-StaffAction = Take | SetStatus | Write | Show | Page | Erase
+StaffAction = Take | SetStatus | Write | Show | Page | Erase | Decide
 
 
 def is_staff_data(data: object) -> bool:
@@ -92,6 +102,8 @@ def encode(action: StaffAction) -> str:
             return f"{'nx' if forward else 'pv'}:{pitch_id}"
         case Erase(reference, confirmed):
             return f"er:{reference}:{'yes' if confirmed else 'no'}"
+        case Decide(reference, choice):
+            return f"sv:{reference}:{choice}"
 
 
 def parse(data: str) -> StaffAction | Outdated | None:
@@ -119,6 +131,8 @@ def parse(data: str) -> StaffAction | Outdated | None:
             return Show(target)
         case "er":
             return Erase(target, confirmed=option == "yes")
+        case "sv":
+            return Decide(target, cast(Choice, option))
     return None
 
 
@@ -127,4 +141,6 @@ def _option_fits(prefix: str, option: str) -> bool:
         return option in SENT_STATUSES
     if prefix == "er":
         return option in ("yes", "no")
+    if prefix == "sv":
+        return option in _CHOICES
     return option == ""

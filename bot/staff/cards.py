@@ -14,7 +14,7 @@ from dialogs.answers import display
 from dialogs.flow import Flow
 from dialogs.replies import Button, Reply, Text, text
 from services.outcomes import PitchFile
-from services.statuses import status_text
+from services.statuses import shown_status, status_text
 from storage.events import EventView
 from storage.members import StaffName
 from storage.models import SENT_STATUSES, TEAM_ZONE
@@ -99,12 +99,15 @@ def _event(event: EventView, names: dict[int, StaffName]) -> Text:
     base = {"when": when(event.at), "who": who(names.get(event.actor_id or 0), event.actor_id)}
     match event.kind:
         case "status":
-            return text(
+            referral = payload.get("referral")
+            line = text(
                 "staff_event_status",
                 **base,
                 old=status_text(str(payload.get("from", "draft"))),
-                new=status_text(str(payload.get("to", "new"))),
+                new=shown_status(str(payload.get("to", "new")), str(referral or "") or None),
             )
+            word = payload.get("word")
+            return text("staff_event_with_word", line=line, word=str(word)) if word else line
         case "assign":
             target = payload.get("to")
             name = who(names.get(int(target)), int(target)) if target else "–"

@@ -136,3 +136,41 @@ async def until(condition: Callable[[], bool], what: str) -> None:
             return
         await asyncio.sleep(0.001)
     raise AssertionError(f"never happened: {what}")
+
+
+REFERRAL = "Buurtwerk Noord"
+"""To whom tests refer a pitch."""
+
+
+def preview_of(replies: list[Sent], chat: PrivateChat) -> Sent | None:
+    """The status preview with its three choices among what ``chat`` was shown, if any."""
+    return next(
+        (r for r in reversed(replies) if r.chat_id == chat.chat["id"] and has_choices(r)), None
+    )
+
+
+def has_choices(message: Sent) -> bool:
+    return any(data.startswith("sv:") for _, data in message.buttons)
+
+
+async def confirm(
+    chat: PrivateChat, replies: list[Sent], choice: str = "Versturen", referral: str = REFERRAL
+) -> list[Sent]:
+    """Go through the steps of a status the pitcher hears of, after ``replies`` (a /status
+    or a status button): say to whom (a referral), then press ``choice`` on the preview.
+    Everything shown on the way, in order; ``replies`` as they are for any other status."""
+    shown = list(replies)
+    asked = [r for r in replies if r.chat_id == chat.chat["id"] and "aan wie verwijs" in r.text]
+    if asked:
+        shown += await chat.reply(asked[-1], referral)
+    preview = preview_of(shown, chat)
+    if preview is None:
+        return shown
+    return shown + await chat.tap_on(preview, choice)
+
+
+async def set_status(
+    chat: PrivateChat, reference: str, status: str, choice: str = "Versturen"
+) -> list[Sent]:
+    """/status REF status, confirmed with ``choice`` when the pitcher hears of it."""
+    return await confirm(chat, await chat.send(f"/status {reference} {status}"), choice)

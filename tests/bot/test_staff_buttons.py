@@ -20,7 +20,16 @@ from tests.bot.conftest import (
     make_team_app,
 )
 from tests.bot.scenario import snapshot, visible
-from tests.bot.staff_scenario import FULL, cards, events_of, only, pitch_row, send_pitch, texts
+from tests.bot.staff_scenario import (
+    FULL,
+    cards,
+    events_of,
+    only,
+    pitch_row,
+    send_pitch,
+    set_status,
+    texts,
+)
 from tests.support.telegram import BOT_USER, NOW, Sent, new_update_id
 
 ANNA = 1001
@@ -164,7 +173,7 @@ async def test_a_status_button_on_a_stale_card_acts_on_the_current_state(
 ) -> None:
     reference, _, card = await a_card(team)
     olga = team.olga()
-    await olga.send(f"/status {reference} in_conversation")  # the card still says "new"
+    await set_status(olga, reference, "in_conversation")  # the card still says "new"
     assert "🆕 nieuw" in visible(card.text)
     pieter = team.in_group(PIETER, "Pieter")
 
@@ -180,7 +189,7 @@ async def test_a_stale_full_pitch_is_redrawn_as_a_full_pitch(team: TeamHarness) 
     reference, pitch_id, _ = await a_card(team)
     olga = team.olga()
     full = (await olga.send(f"/pitch {reference}"))[-1]
-    await team.pieter().send(f"/status {reference} supported")
+    await set_status(team.pieter(), reference, "supported")
 
     replies = await olga.press(f"st:{reference}:supported", on=full)
 

@@ -18,6 +18,7 @@ from tests.bot.staff_scenario import (
     redrawn,
     said,
     send_pitch,
+    set_status,
     stored_pitches,
     texts,
 )
@@ -83,7 +84,7 @@ async def test_pitches_filters_by_status_and_words(
     frigo, _ = await send_pitch(team.pitcher())
     bike_answers = {**FULL["nl"], "idea": "Een deelfietsenpunt bij het station van Mechelen"}
     bike, _ = await send_pitch(team.pitcher(1002, "Bram"), answers=bike_answers)
-    await team.olga().send(f"/status {bike} supported")
+    await set_status(team.olga(), bike, "supported")
 
     def found(replies: list[Sent]) -> set[str]:
         shown = " ".join(texts(replies))
@@ -104,7 +105,7 @@ async def test_pitch_shows_every_answer_in_flow_order_with_contact_and_history(
     olga = team.olga()
     await olga.send(f"/note {reference} Bellen na de vakantie")
     await olga.send(f"/assign {reference} me")
-    await olga.send(f"/status {reference} in_conversation")
+    await set_status(olga, reference, "in_conversation")
     await olga.send(f"/reply {reference} Dag Anna, wanneer past een gesprek?")
     await team.pitcher().send("Dinsdag past mij goed")
 
@@ -187,9 +188,10 @@ async def test_status_names_are_accepted_as_the_team_reads_them(
     reference, _ = await send_pitch(team.pitcher())
     olga = team.olga()
 
-    replies = await olga.send(f"/status {reference} {typed}")
+    replies = await set_status(olga, reference, typed)
 
-    assert texts(said(only(replies, OLGA))) == [f"✅ {reference}: 🆕 nieuw → {shown}"]
+    done = [t.split("\n")[0] for t in texts(only(replies, OLGA)) if t.startswith("✅")]
+    assert done == [f"✅ {reference}: 🆕 nieuw → {shown}"]
     listed = visible((await olga.send(f"/pitches {typed} frigo"))[0].text)
     assert reference in listed, "/pitches takes the same names"
 
@@ -306,7 +308,7 @@ async def test_stats_counts_statuses_the_week_and_the_median_first_reply(
     a, _ = await send_pitch(team.pitcher(1002, "Bram"))
     b, _ = await send_pitch(team.pitcher(1003, "Chris"))
     await olga.send(f"/status {a} in_review")
-    await olga.send(f"/status {old} supported")
+    await set_status(olga, old, "supported")
     team.clock.now += timedelta(hours=3)
     await olga.send(f"/reply {a} Dag Bram, we bekijken het")  # after 3 h
     await olga.send(f"/reply {a} En nog iets")  # not a first reply

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from tests.bot.conftest import PIETER, STAFF_CHAT, TeamHarness
 from tests.bot.scenario import visible
-from tests.bot.staff_scenario import send_pitch
+from tests.bot.staff_scenario import send_pitch, set_status
 
 
 async def test_mine_lists_my_open_pitches_with_who_and_when(team: TeamHarness) -> None:
@@ -22,7 +22,7 @@ async def test_mine_lists_my_open_pitches_with_who_and_when(team: TeamHarness) -
     assert "Mijn pitches" in mine and anna_ref in mine and bram_ref not in mine
     assert "🙋 Olga · 🕒" in mine, "who has it and the last activity, per line"
     assert "Je hebt geen lopende pitches" in theirs
-    await olga.send(f"/status {anna_ref} supported")
+    await set_status(olga, anna_ref, "supported")
     assert anna_ref not in visible((await olga.send("/mine"))[0].text), "decided: off the list"
 
 

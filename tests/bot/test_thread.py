@@ -13,14 +13,15 @@ from tests.bot.scenario import ANSWERS, draft_answers, prompt_of, redeliver, sna
 from tests.bot.staff_scenario import (
     FULL,
     cards,
+    confirm,
     events_of,
     in_group,
     only,
     pitch_row,
     queued,
     retry,
-    said,
     send_pitch,
+    set_status,
     texts,
     until,
 )
@@ -230,11 +231,11 @@ async def test_a_pitcher_who_blocked_the_bot_cannot_be_reached_and_staff_are_tol
     replies = await olga.reply(prompt, "Tweede poging")
     assert "kon niet worden afgeleverd" in only(replies, OLGA)[0].text
 
-    replies = await olga.send(f"/status {reference} supported")
-    assert texts(only(replies, OLGA)) == [
+    replies = await set_status(olga, reference, "supported")
+    assert texts(only(replies, OLGA))[-1] == (
         f"✅ {reference}: 🆕 nieuw → 🌱 ondersteund\n\n"
         f"⚠️ De pitcher van {reference} kon niet verwittigd worden (bot geblokkeerd?)."
-    ]
+    )
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR], "nothing crashed"
 
 
@@ -247,13 +248,13 @@ async def test_a_team_message_telegram_cannot_take_now_arrives_later_and_staff_k
     olga = team.olga()
 
     replies = await olga.send(f"/reply {reference} Dag Anna, mogen we je bellen?")
-    news = await olga.send(f"/status {reference} in_conversation")
+    news = await set_status(olga, reference, "in_conversation")
 
     assert texts(only(replies, OLGA)) == [
         f"⏳ Telegram nam je bericht voor {reference} nu niet aan: het wordt opnieuw "
         "verstuurd tot het lukt. Het staat al in de geschiedenis."
     ]
-    assert "krijgt het bericht zodra het lukt" in texts(only(news, OLGA))[0]
+    assert "krijgt het bericht zodra het lukt" in texts(only(news, OLGA))[-1]
     to_anna = len(team.request.calls)
 
     await redeliver(team.app, team.clock)
@@ -274,19 +275,21 @@ async def test_a_status_button_tells_staff_when_the_pitcher_could_not_be_told(
     full = (await olga.send(f"/pitch {reference}"))[-1]
     team.request.fail_chat(ANNA, 403, BLOCKED)
 
-    replies = await olga.tap_on(full, "in gesprek")
+    replies = await confirm(olga, await olga.tap_on(full, "in gesprek"))
 
     assert olga.toast() == f"✅ {reference}: 🆕 nieuw → 💬 in gesprek"
     told = [r for r in only(replies, OLGA) if "kon niet verwittigd worden" in r.text]
-    assert len(told) == 1 and told[0].method == "sendMessage", "said plainly, not in a toast"
-    assert replies[-1].method == "editMessageText", "and the pitch is redrawn"
+    assert len(told) == 1, "said plainly, not only in a toast"
+    assert told[0].method == "editMessageText" and "Zo leest de pitcher het" not in told[0].text, (
+        "the preview became what was done"
+    )
     assert (await pitch_row(team.database, reference)).status == "in_conversation"
 
 
 NEWS = {
     "in_conversation": "we'd like to talk with you about your pitch",
     "supported": "We're supporting your idea",
-    "referred": "passed your pitch {reference} on to a partner",
+    "referred": "passed your pitch {reference} on to Buurtwerk Noord",
     "not_pursued": "We won't be taking it further ourselves",
 }
 MYPITCHES = {
@@ -306,14 +309,13 @@ async def test_the_pitcher_hears_of_a_decision_in_her_own_language(
     anna = team.pitcher(language_code="en")
     reference, _ = await send_pitch(anna, "en")
 
-    replies = await team.in_group(PIETER, "Pieter").send(f"/status {reference} {status}")
+    replies = await set_status(team.in_group(PIETER, "Pieter"), reference, status)
 
     news = only(replies, ANNA)
     assert len(news) == 1 and NEWS[status].format(reference=reference) in news[0].text
     assert reference in news[0].text
-    assert said(in_group(replies))[0].text.startswith(f"✅ {reference}: 🆕 nieuw → "), (
-        "staff read nl"
-    )
+    done = [t for t in texts(only(replies, STAFF_CHAT)) if t.startswith("✅")]
+    assert done[0].startswith(f"✅ {reference}: 🆕 nieuw → "), "staff read nl"
     mine = await anna.send("/mypitches")
     assert f"{reference}</b> – {MYPITCHES[status]}" in mine[-1].text
 
@@ -325,7 +327,7 @@ async def test_the_pitcher_is_not_bothered_with_internal_steps(
     anna = team.pitcher(language_code="en")
     reference, _ = await send_pitch(anna, "en")
     if status == "new":  # back to new, from a decision she did hear about
-        await team.olga().send(f"/status {reference} supported")
+        await set_status(team.olga(), reference, "supported")
 
     replies = await team.olga().send(f"/status {reference} {status}")
 
@@ -340,7 +342,7 @@ async def test_the_status_button_tells_the_pitcher_too(team: TeamHarness) -> Non
     olga = team.olga()
     full = (await olga.send(f"/pitch {reference}"))[-1]
 
-    replies = await olga.tap_on(full, "ondersteund")
+    replies = await confirm(olga, await olga.tap_on(full, "ondersteund"))
 
     assert "We ondersteunen je idee" in only(replies, ANNA)[0].text
     assert olga.toast() == f"✅ {reference}: 🆕 nieuw → 🌱 ondersteund"

@@ -18,6 +18,7 @@ from tests.bot.staff_scenario import (
     only,
     pitch_row,
     send_pitch,
+    set_status,
     texts,
 )
 from tests.support.telegram import Sent
@@ -136,7 +137,7 @@ async def test_a_decided_pitchs_topic_is_closed_and_opened_again(team: TeamHarne
     await olga.send(f"/status {reference} in behandeling")
     assert team.request.topics[topic]["closed"] is False
 
-    await olga.send(f"/status {reference} niet verder")  # decided, still hers to write on
+    await set_status(olga, reference, "niet verder")  # decided, still hers to write on
     since = len(team.request.calls)
     await team.pitcher().send("Is er nog nieuws?")
 

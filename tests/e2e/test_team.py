@@ -84,10 +84,14 @@ async def test_status_buttons_on_the_card_and_the_pitcher_hears_the_news(
     card = await wait_edits(olga, card, 2)
     assert "🙋 Olga" in body(card)
 
-    # statuses the pitcher cares about reach them, in their language
+    # statuses the pitcher cares about are shown first, then reach them in their language
     olga = await people.olga()
     await olga.send_command("/status", f"{reference} in_conversation")
-    changed = await olga.next_message(reference)
+    preview = await olga.next_message(reference)
+    assert says("nl", "status_news_in_conversation", reference=reference) in body(preview)
+    assert buttons(preview) == [f"sv:{reference}:{c}" for c in ("send", "word", "quiet")]
+    await press_and_wait(olga, preview, f"sv:{reference}:send")
+    changed = await wait_edits(olga, preview, 1)
     assert "💬 in gesprek" in body(changed)
     news = await fien.next_message("Goed nieuws")
     assert reference in body(news)
@@ -187,7 +191,9 @@ async def test_a_pitcher_who_blocked_the_bot(people: People, bot: Deployment) ->
     await olga.send_command("/reply", f"{reference} Dag Jan, nog interesse?")
     assert body(await olga.next_message()) == says("nl", "staff_reply_failed", reference=reference)
     await olga.send_command("/status", f"{reference} supported")
-    changed = body(await olga.next_message(reference))
+    preview = await olga.next_message(reference)
+    await press_and_wait(olga, preview, f"sv:{reference}:send")
+    changed = body(await wait_edits(olga, preview, 1))
     assert says("nl", "staff_notify_failed", reference=reference) in changed
 
     await olga.send_command("/pitch", reference)
