@@ -154,7 +154,8 @@ class StaffDesk:
                 await self._in_topic(
                     session, actor, file.pitch, text("topic_taken", name=actor.name)
                 )
-            return Change(file, card, previous=None if won else file.name(holder), won=won)
+            previous = None if won else file.name(holder)
+            return Change(file, card, previous=previous, won=won, before=found)
 
     async def set_status(
         self, actor: Actor, reference: str, status: str
@@ -253,7 +254,7 @@ class StaffDesk:
         )
         file = await _file(session, found.id)
         if previous is None:
-            return Change(file, won=False)
+            return Change(file, won=False, before=found)
         new = shown_status(status, referral)
         quiet = status in NEWS_STATUSES and not told
         key = "topic_status_quiet" if quiet else "topic_status"
@@ -264,7 +265,7 @@ class StaffDesk:
             # the topic of a decided pitch is closed; reopening the pitch opens it
             await outbox.queue(session, "topic", now, pitch_id=found.id)
         tell = _news(file.pitch, status, actor, referral, word) if told else None
-        return Change(file, file, tell, previous)
+        return Change(file, file, tell, previous, before=found)
 
     async def members_called(self, name: str) -> list[StaffName]:
         """Who ``@username`` or a first name may be, before /assign checks that they are

@@ -15,7 +15,7 @@ from dialogs.replies import Reply
 from services.types import Person
 from storage.events import EventView
 from storage.members import StaffName
-from storage.pitches import PitchView
+from storage.pitches import Located, PitchView
 from storage.workflow import Erasure
 
 
@@ -104,6 +104,9 @@ class Change:
     """Take: whether the pitch is now the actor's; status: whether anything changed."""
     event_id: int | None = None
     """Reply: the thread's message that was stored before sending."""
+    before: Located | None = None
+    """Take and status: the pitch just before this change (what a button drawn on an
+    older state is compared with)."""
 
 
 Choice = Literal["send", "word", "quiet"]

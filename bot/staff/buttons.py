@@ -16,6 +16,7 @@ from bot.staff import cards
 from bot.staff.actions import Actions, reply_prompt
 from bot.staff.callbacks import (
     Decide,
+    Drawn,
     Erase,
     Outdated,
     Page,
@@ -27,12 +28,13 @@ from bot.staff.callbacks import (
     is_staff_data,
     parse,
 )
+from bot.staff.cards import meanwhile
 from bot.staff.team import Team, stop
 from bot.threads import answered_reference, thread_of
 from bot.updates import text_of
 from dialogs.replies import Reply, Text, text
 from dialogs.threads import STATUS_MARK
-from services.outcomes import Actor, Expired, PitchFile, Proposed, Repeated, Theirs
+from services.outcomes import Actor, Change, Expired, PitchFile, Proposed, Repeated, Theirs
 
 
 def _is_card(query: CallbackQuery) -> bool:
@@ -141,7 +143,7 @@ class StaffButtons:
                 if await desk.file(actor, reference) is None:
                     return Shown(gone=True)
                 return Shown(replies=(reply_prompt(reference, press.user.first_name),))
-            case Take(reference):
+            case Take(reference, drawn):
                 change = await self.actions.take(bot, actor, reference, pressed=press.pressed)
                 if change is None:
                     return Shown(gone=True)
@@ -150,7 +152,8 @@ class StaffButtons:
                 else:
                     holder = change.previous or "–"
                     notice = text("staff_claim_taken", reference=reference, name=holder)
-                return Shown(notice, (self._redrawn(press, change.file),))
+                redrawn = self._redrawn(press, change.file)
+                return Shown(notice, (*self._meanwhile(drawn, change), redrawn))
             case Erase(reference, confirmed=True):
                 done = await self.actions.erase(bot, actor, reference)
                 if done is None:
@@ -161,7 +164,7 @@ class StaffButtons:
                     return Shown(gone=True)
                 kept = text("staff_erase_kept", reference=reference)
                 return Shown(replies=(Reply((kept,), replace=True),))
-            case SetStatus(reference, status):
+            case SetStatus(reference, status, drawn):
                 result, outcome = await self.actions.set_status(
                     bot, actor, reference, status, pressed=press.pressed
                 )
@@ -169,10 +172,13 @@ class StaffButtons:
                     case None:
                         return Shown(gone=True)
                     case Proposed():  # the message the pitcher would get, and the choices
-                        return Shown(replies=(result,))
+                        now = outcome.file.pitch
+                        changed = meanwhile(drawn, now.status, now.assignee_id, outcome.file)
+                        return Shown(replies=(*((changed,) if changed else ()), result))
                 # the pitcher could not be told: say so plainly, not only in a toast
                 told = (result,) if len(result.blocks) > 1 else ()
-                return Shown(result.blocks[0], (*told, self._redrawn(press, outcome.file)))
+                redrawn = self._redrawn(press, outcome.file)
+                return Shown(result.blocks[0], (*self._meanwhile(drawn, outcome), *told, redrawn))
             case Decide(reference, choice):
                 result, decided = await self.actions.decide(bot, actor, reference, choice)
                 match decided:
@@ -185,6 +191,14 @@ class StaffButtons:
                 # the preview becomes what was done (its buttons go)
                 return Shown(result.blocks[0], (Reply(result.blocks, replace=True),))
         return Shown(gone=True)
+
+    def _meanwhile(self, drawn: Drawn | None, change: Change) -> tuple[Reply, ...]:
+        """What changed between drawing the pressed message and the press, if anything."""
+        before = change.before
+        if before is None:
+            return ()
+        changed = meanwhile(drawn, before.status, before.assignee_id, change.file)
+        return (changed,) if changed is not None else ()
 
     def _redrawn(self, press: Press, file: PitchFile) -> Reply:
         """The pressed card or pitch redrawn with the current state."""

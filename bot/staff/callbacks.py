@@ -23,17 +23,42 @@ _PREFIXES: Final = ("tk", "st", "rp", "sh", "nx", "pv", "er", "sv")
 _CHOICES: Final = ("send", "word", "quiet")
 
 
+_DRAWN_CODES: Final = {
+    "new": "n",
+    "in_review": "r",
+    "in_conversation": "c",
+    "supported": "s",
+    "referred": "f",
+    "not_pursued": "x",
+    "archived": "a",
+}
+"""One letter per status, fixed for good: buttons drawn long ago are read the same way."""
+_DRAWN_STATUSES: Final = {code: status for status, code in _DRAWN_CODES.items()}
+_DRAWN = re.compile(rf"([{''.join(_DRAWN_STATUSES)}])(\d{{1,18}})?")
+
+
+@dataclass(frozen=True)
+class Drawn:
+    """The pitch as the pressed message showed it (status and holder): a press on an
+    older state acts on the current one and says what changed meanwhile."""
+
+    status: str
+    assignee_id: int | None
+
+
 @dataclass(frozen=True)
 class Take:
     """🙋 take it: assign the pitch to whoever pressed."""
 
     reference: str
+    drawn: Drawn | None = None
 
 
 @dataclass(frozen=True)
 class SetStatus:
     reference: str
     status: str
+    drawn: Drawn | None = None
 
 
 @dataclass(frozen=True)
@@ -90,10 +115,10 @@ def is_staff_data(data: object) -> bool:
 def encode(action: StaffAction) -> str:
     """The callback data of a button (well under Telegram's 64 bytes)."""
     match action:
-        case Take(reference):
-            return f"tk:{reference}"
-        case SetStatus(reference, status):
-            return f"st:{reference}:{status}"
+        case Take(reference, drawn):
+            return f"tk:{reference}{_drawn_data(drawn)}"
+        case SetStatus(reference, status, drawn):
+            return f"st:{reference}:{status}{_drawn_data(drawn)}"
         case Write(reference):
             return f"rp:{reference}"
         case Show(reference):
@@ -110,6 +135,19 @@ def parse(data: str) -> StaffAction | Outdated | None:
     """The action a press asks for; None for data no version of the bot ever drew."""
     prefix, _, rest = data.partition(":")
     target, _, option = rest.partition(":")
+    drawn: Drawn | None = None
+    if prefix in ("tk", "st") and option:
+        # the state the button was drawn with comes last (older buttons have none)
+        kept, _, shown = option.rpartition(":") if prefix == "st" else ("", "", option)
+        if prefix == "st" and not kept:
+            kept, shown = option, ""
+        if shown:
+            found = _DRAWN.fullmatch(shown)
+            if found is None:
+                return None
+            holder = int(found.group(2)) if found.group(2) else None
+            drawn = Drawn(_DRAWN_STATUSES[found.group(1)], holder)
+        option = kept
     if prefix in ("nx", "pv"):
         if option or not _CURSOR.fullmatch(target):
             return None
@@ -122,9 +160,9 @@ def parse(data: str) -> StaffAction | Outdated | None:
         return None
     match prefix:
         case "tk":
-            return Take(target)
+            return Take(target, drawn)
         case "st":
-            return SetStatus(target, option)
+            return SetStatus(target, option, drawn)
         case "rp":
             return Write(target)
         case "sh":
@@ -134,6 +172,13 @@ def parse(data: str) -> StaffAction | Outdated | None:
         case "sv":
             return Decide(target, cast(Choice, option))
     return None
+
+
+def _drawn_data(drawn: Drawn | None) -> str:
+    """``:r7001`` (in review, Olga's) or ``:n`` (new, nobody's); nothing when unknown."""
+    if drawn is None:
+        return ""
+    return f":{_DRAWN_CODES[drawn.status]}{drawn.assignee_id or ''}"
 
 
 def _option_fits(prefix: str, option: str) -> bool:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
-from bot.staff.callbacks import SetStatus, Show, Take, Write, encode
+from bot.staff.callbacks import Drawn, SetStatus, Show, Take, Write, encode
 from dialogs.answers import display
 from dialogs.flow import Flow
 from dialogs.replies import Button, Reply, Text, text
@@ -35,6 +35,11 @@ def who(member: StaffName | None, user_id: int | None) -> str:
 
 def _ref(pitch: PitchView) -> str:
     return pitch.reference
+
+
+def _drawn(pitch: PitchView) -> Drawn:
+    """What a button remembers of the pitch, to tell a press on an older state."""
+    return Drawn(pitch.status, pitch.assignee_id)
 
 
 def _answers(pitch: PitchView) -> dict[str, str]:
@@ -64,16 +69,40 @@ def _fields(pitch: PitchView, flow: Flow, language: str, *, card: bool) -> list[
 
 
 def _assignee(pitch: PitchView, names: dict[int, StaffName]) -> Text:
-    if pitch.assignee_id is None:
+    return holder(pitch.assignee_id, names)
+
+
+def holder(assignee_id: int | None, names: dict[int, StaffName]) -> Text:
+    """Who has a pitch, as cards show it ("🙋 nog niemand" when nobody)."""
+    if assignee_id is None:
         return text("staff_unassigned")
-    return text("staff_assignee", name=who(names.get(pitch.assignee_id), pitch.assignee_id))
+    return text("staff_assignee", name=who(names.get(assignee_id), assignee_id))
+
+
+def meanwhile(
+    drawn: Drawn | None, status: str, assignee_id: int | None, file: PitchFile
+) -> Reply | None:
+    """A press on a message drawn from an older state (status or holder): what the pitch
+    was when it was pressed, acted on from there; None when nothing changed."""
+    if drawn is None or (drawn.status, drawn.assignee_id) == (status, assignee_id):
+        return None
+    said = text(
+        "staff_meanwhile",
+        reference=file.pitch.reference,
+        status=status_text(status),
+        assignee=holder(assignee_id, file.names),
+    )
+    return Reply((said,))
 
 
 def _actions(pitch: PitchView) -> list[tuple[Button, ...]]:
     return [
         (
-            Button(text("staff_button_take"), encode(Take(_ref(pitch)))),
-            Button(text("staff_button_review"), encode(SetStatus(_ref(pitch), "in_review"))),
+            Button(text("staff_button_take"), encode(Take(_ref(pitch), _drawn(pitch)))),
+            Button(
+                text("staff_button_review"),
+                encode(SetStatus(_ref(pitch), "in_review", _drawn(pitch))),
+            ),
         ),
         (
             Button(text("staff_button_reply"), encode(Write(_ref(pitch)))),
@@ -167,14 +196,14 @@ def full(file: PitchFile, flow: Flow, language: str, *, contact: Text | None = N
     blocks.append(text("staff_history_title"))
     blocks.extend(_event(e, names) for e in file.history)
     statuses = [
-        Button(status_text(s), encode(SetStatus(_ref(pitch), s)))
+        Button(status_text(s), encode(SetStatus(_ref(pitch), s, _drawn(pitch))))
         for s in SENT_STATUSES
         if s != pitch.status
     ]
     rows = [tuple(statuses[i : i + 2]) for i in range(0, len(statuses), 2)]
     rows.append(
         (
-            Button(text("staff_button_take"), encode(Take(_ref(pitch)))),
+            Button(text("staff_button_take"), encode(Take(_ref(pitch), _drawn(pitch)))),
             Button(text("staff_button_reply"), encode(Write(_ref(pitch)))),
         )
     )

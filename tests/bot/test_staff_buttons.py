@@ -52,7 +52,11 @@ async def test_taking_a_pitch_from_its_card(team: TeamHarness) -> None:
     redrawn = replies[0]
     assert redrawn.method == "editMessageText" and redrawn.message_id == card.message_id
     assert visible(redrawn.text).startswith(f"📬 {reference} · 🆕 nieuw · 🙋 Olga")
-    assert redrawn.buttons == card.buttons, "still a card, with the card's buttons"
+    assert redrawn.buttons == [
+        ("🙋 Ik neem het op", f"tk:{reference}:n{OLGA}"),
+        ("🔎 In behandeling", f"st:{reference}:in_review:n{OLGA}"),
+        *card.buttons[2:],
+    ], "still a card, its buttons drawn from the pitch as it is now"
     assert "Anna Peeters" not in visible(redrawn.text)
     assert (await pitch_row(team.database, reference)).assignee_id == OLGA
     assert await events_of(team.database, reference) == [
@@ -180,9 +184,38 @@ async def test_a_status_button_on_a_stale_card_acts_on_the_current_state(
     replies = await pieter.tap_on(card, "In behandeling")
 
     assert pieter.toast() == f"✅ {reference}: 💬 in gesprek → 🔎 in behandeling", "says so"
-    assert visible(replies[0].text).startswith(f"📬 {reference} · 🔎 in behandeling")
+    assert [visible(r.text) for r in replies if r.method == "sendMessage"] == [
+        f"ℹ️ {reference} was intussen al gewijzigd: 💬 in gesprek · 🙋 nog niemand. "
+        "Je keuze ging uit van hoe het nu is."
+    ], "and what changed meanwhile, in plain sight"
+    redrawn = [r for r in replies if r.method == "editMessageText"]
+    assert visible(redrawn[-1].text).startswith(f"📬 {reference} · 🔎 in behandeling")
     events = await events_of(team.database, reference)
     assert events[-1] == ("status", PIETER, {"from": "in_conversation", "to": "in_review"})
+
+
+async def test_a_take_on_a_stale_card_says_who_had_it_meanwhile(team: TeamHarness) -> None:
+    reference, _, card = await a_card(team)
+    await team.olga().send(f"/assign {reference} me")  # the pressed card still says nobody
+    pieter = team.in_group(PIETER, "Pieter")
+
+    replies = await pieter.press(f"tk:{reference}:n", on=card)
+
+    assert pieter.toast() == f"{reference} is al opgenomen door Olga."
+    notes = [visible(r.text) for r in replies if r.method == "sendMessage"]
+    assert notes == [
+        f"ℹ️ {reference} was intussen al gewijzigd: 🆕 nieuw · 🙋 Olga. "
+        "Je keuze ging uit van hoe het nu is."
+    ]
+
+
+async def test_a_press_on_a_current_card_says_nothing_extra(team: TeamHarness) -> None:
+    reference, _, card = await a_card(team)
+    pieter = team.in_group(PIETER, "Pieter")
+
+    replies = await pieter.tap_on(card, "In behandeling")
+
+    assert [r for r in replies if r.method == "sendMessage"] == []
 
 
 async def test_a_stale_full_pitch_is_redrawn_as_a_full_pitch(team: TeamHarness) -> None:

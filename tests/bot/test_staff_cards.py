@@ -64,8 +64,8 @@ async def test_a_sent_pitch_arrives_as_a_card_in_the_staff_group(team: TeamHarne
         assert FULL["nl"][key] not in shown, f"{key} is for the full pitch only"
     pitch = await pitch_row(team.database, reference)
     assert card.buttons == [
-        ("🙋 Ik neem het op", f"tk:{reference}"),
-        ("🔎 In behandeling", f"st:{reference}:in_review"),
+        ("🙋 Ik neem het op", f"tk:{reference}:n"),
+        ("🔎 In behandeling", f"st:{reference}:in_review:n"),
         ("💬 Antwoorden", f"rp:{reference}"),
         ("📄 Alles tonen", f"sh:{reference}"),
     ]

@@ -134,7 +134,8 @@ async def test_pitch_shows_every_answer_in_flow_order_with_contact_and_history(
     order = [history.index(s) for s in ("nieuw\n", "📝", "toegewezen", "→ 💬", "Dag", "Dinsdag")]
     assert order == sorted(order), "history oldest first"
     data = {d for r in replies for _, d in r.buttons}
-    assert f"st:{reference}:supported" in data and f"st:{reference}:in_conversation" not in data
+    assert f"st:{reference}:supported:c{OLGA}" in data, "drawn from in conversation, Olga's"
+    assert not any(d.startswith(f"st:{reference}:in_conversation") for d in data)
 
 
 async def test_pitch_of_an_unknown_reference_or_without_one(team: TeamHarness) -> None:

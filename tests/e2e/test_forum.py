@@ -181,7 +181,7 @@ async def test_every_pitch_gets_a_topic_with_its_card_pinned_first(forum_bot: De
             first_message = (await in_topic(people, topic["message_thread_id"]))[0]
             assert first_message["message_id"] == card["message_id"], "the card comes first"
             assert idea in body(card)
-            expected = ["tk:{}", "st:{}:in_review", "rp:{}", "sh:{}"]
+            expected = ["tk:{}:n", "st:{}:in_review:n", "rp:{}", "sh:{}"]
             assert buttons(card) == [data.format(reference) for data in expected]
             topics[reference] = topic["message_thread_id"]
             cards[reference] = card["message_id"]

@@ -38,7 +38,7 @@ async def test_a_sent_pitch_reaches_the_staff_group_as_a_card(people: People) ->
     # contact details stay out of the group
     assert ANSWERS["nl"]["name"] not in shown
     assert ANSWERS["nl"]["contact"] not in shown
-    expected = ["tk:{}", "st:{}:in_review", "rp:{}", "sh:{}"]
+    expected = ["tk:{}:n", "st:{}:in_review:n", "rp:{}", "sh:{}"]  # drawn: new, nobody's
     assert buttons(card) == [data.format(reference) for data in expected]
     cards = [m for m in await people.group_messages() if f"📬 {reference}" in body(m)]
     assert len(cards) == 1
@@ -71,7 +71,7 @@ async def test_status_buttons_on_the_card_and_the_pitcher_hears_the_news(
     number = reference
 
     pieter = await people.in_group("Pieter", PIETER)
-    toast = await press_and_wait(pieter, card, f"st:{number}:in_review")
+    toast = await press_and_wait(pieter, card, f"st:{number}:in_review:n")
     assert toast == says(
         "nl", "staff_status_set", reference=reference, old="🆕 nieuw", new="🔎 in behandeling"
     )
@@ -79,7 +79,7 @@ async def test_status_buttons_on_the_card_and_the_pitcher_hears_the_news(
     assert "🔎 in behandeling" in body(card)
 
     olga = await people.in_group("Olga", OLGA)
-    toast = await press_and_wait(olga, card, f"tk:{number}")
+    toast = await press_and_wait(olga, card, f"tk:{number}:r")
     assert toast == says("nl", "staff_claim_won", reference=reference)
     card = await wait_edits(olga, card, 2)
     assert "🙋 Olga" in body(card)
@@ -166,7 +166,7 @@ async def test_a_stranger_learns_nothing(people: People, bot: Deployment) -> Non
 
     # forged button data is refused even for staff
     olga = await people.in_group("Olga", OLGA)
-    for data in ("st:abc:supported", f"st:{number}:bogus", f"tk:{number}:x"):
+    for data in ("st:abc:supported", f"st:{number}:bogus", f"tk:{number}:q"):
         query = await people.client.post(
             "/client/pressButton",
             {
