@@ -9,7 +9,7 @@ import logging
 
 import pytest
 
-from tests.bot.conftest import OLGA, PIETER, STAFF_CHAT, TeamHarness
+from tests.bot.conftest import OLGA, PIETER, STAFF_CHAT, STRANGER, TeamHarness
 from tests.bot.scenario import FLOW, visible
 from tests.bot.staff_scenario import (
     FULL,
@@ -197,3 +197,19 @@ async def test_erasing_a_pitcher_deletes_their_topics(team: TeamHarness) -> None
     await olga.tap_on(only(await olga.send(f"/erase {reference}"), OLGA)[0], "Ja")
 
     assert team.request.topics[topic]["deleted"] is True
+
+
+async def test_a_stranger_in_a_topic_gets_the_neutral_line_there_and_changes_nothing(
+    team: TeamHarness,
+) -> None:
+    reference, topic, card = await pitch_in_forum(team)
+    sam = team.in_group(STRANGER, "Sam").in_topic(topic)
+    before = await events_of(team.database, reference)
+
+    replies = await sam.send("/note Ik ben geen coach")
+    await sam.press(card.data("Ik neem het op"), on=card)
+
+    assert texts(in_group(replies)) == ["Dit commando is voor het team."]
+    assert team.request.topic_of(in_group(replies)[0]) == topic, "answered where he asked"
+    assert sam.toast() == "Dit commando is voor het team."
+    assert await events_of(team.database, reference) == before
