@@ -185,23 +185,24 @@ class TeamNotifier:
         if file is None or not await self.topics.enabled(bot):
             return None
         pitch = file.pitch
-        if pitch.topic_id is None:
+        topic = pitch.topic_id
+        if topic is None:
             try:
                 topic = await self.topics.open(bot, pitch, cards.headline(pitch, self.flow))
             except BadRequest as error:  # no rights, or no longer a forum
                 await self.topics.refused(bot, error)
                 return None
-            if kind != "card":  # an older pitch's first message in a topic: its card first
-                card = cards.card(pitch, self.flow, self.language, file.names)
-                sent = await send_replies(
-                    bot, self.catalog, self.staff_chat_id or 0, self.language, [card], thread=topic
-                )
-                await self.posting.card_placed(pitch.id, sent[0].message_id)
-                await self.topics.pin(bot, sent[0].message_id)
-            return topic
-        if kind in ("relay", "file") and pitch.topic_closed:
+        elif kind in ("relay", "file") and pitch.topic_closed:
             await self.topics.close(bot, pitch, closed=False)  # the pitcher wrote: open again
-        return pitch.topic_id
+        if kind != "card" and (pitch.topic_id is None or pitch.card_message_id is None):
+            # a pitch from before topics (or whose card did not make it): its card first
+            card = cards.card(pitch, self.flow, self.language, file.names)
+            sent = await send_replies(
+                bot, self.catalog, self.staff_chat_id or 0, self.language, [card], thread=topic
+            )
+            await self.posting.card_placed(pitch.id, sent[0].message_id)
+            await self.topics.pin(bot, sent[0].message_id)
+        return topic
 
     async def _topic_state(self, bot: Bot, message: Queued) -> int:
         """A decided pitch's topic is closed, a reopened one's opened (as it is now)."""

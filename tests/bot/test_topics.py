@@ -6,6 +6,7 @@ A flat group (or a forum where the bot may not manage topics) keeps working as b
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 import pytest
 
@@ -213,3 +214,19 @@ async def test_a_stranger_in_a_topic_gets_the_neutral_line_there_and_changes_not
     assert team.request.topic_of(in_group(replies)[0]) == topic, "answered where he asked"
     assert sam.toast() == "Dit commando is voor het team."
     assert await events_of(team.database, reference) == before
+
+
+async def test_a_pitch_from_before_topics_gets_its_topic_with_its_next_message(
+    team: TeamHarness,
+) -> None:
+    reference, _ = await send_pitch(team.pitcher())  # a flat group still
+    team.request.forum(STAFF_CHAT)  # topics turned on, the right granted
+    team.clock.now += timedelta(minutes=11)  # the bot asks Telegram again after ten
+    since = len(team.request.calls)
+
+    await team.pitcher().send("Hallo, nog iets")
+
+    assert len(opened(team)) == 1 and opened(team)[0].startswith(reference)
+    topic = (await pitch_row(team.database, reference)).staff_topic_id
+    shown = topic_messages(team, topic or 0, since)
+    assert shown[0].startswith(f"📬 {reference}") and "Hallo, nog iets" in shown[1]
