@@ -6,16 +6,16 @@ Every rejection carries a catalogue text that tells the person what to do instea
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from dialogs.flow import Kind, Question
-from dialogs.languages import LANGUAGES
+from dialogs.matching import Choices, fold
 from dialogs.replies import Text, text
 
 _EMAIL = re.compile(r"^[^@\s<>()\[\],;:\"]+@[^@\s<>()\[\],;:\"]+\.[^@\s<>()\[\],;:\"]{2,}$")
 _PHONE_NOISE = re.compile(r"[\s.\-/()]")
 _PHONE = re.compile(r"^\+?\d{8,15}$")
-_LABEL_NOISE = re.compile(r"[^\w\s]", re.UNICODE)
 MULTI_SEPARATOR = ","
 """Multi-choice answers are stored as option keys joined by this."""
 
@@ -49,20 +49,36 @@ def _is_email(raw: str) -> bool:
     return len(raw) <= 254 and _EMAIL.fullmatch(raw) is not None
 
 
-def _plain(label: str) -> str:
-    return " ".join(_LABEL_NOISE.sub(" ", label).casefold().split())
+CITY_SCALE = "city"
+"""The option of a "where?" question that a typed place name picks."""
+_PLACE = re.compile(r"[^\W\d_]+(?:[ '\-][^\W\d_]+){0,3}")
+
+
+def is_place(typed: str, not_places: Iterable[str] = ()) -> bool:
+    """Reads like a place name: one to four words of letters ("Gent", "Sint-Niklaas"),
+    none of them a word that places are not made of ("weet niet", "misschien")."""
+    words = " ".join(typed.split())
+    if len(words) > 60 or _PLACE.fullmatch(words) is None:
+        return False
+    return not set(fold(words).split()) & {fold(w) for w in not_places}
+
+
+_CHOICES: dict[int, tuple[Question, Choices]] = {}
+
+
+def choices_of(question: Question) -> Choices:
+    """The question's options with every phrase that names them (built once per question)."""
+    known = _CHOICES.get(id(question))
+    if known is None or known[0] is not question:
+        known = (question, Choices.of((o.key, o.phrases()) for o in question.options))
+        _CHOICES[id(question)] = known
+    return known[1]
 
 
 def _match_option(question: Question, typed: str, language: str) -> str | None:
-    """Option key for a typed number ("2") or label ("Buurt"), else None."""
-    typed = typed.strip()
-    if typed.isdecimal() and len(typed) <= 9 and 1 <= int(typed) <= len(question.options):
-        return question.options[int(typed) - 1].key
-    wanted = _plain(typed)
-    for option in question.options:
-        if wanted and wanted in {_plain(option.label(lang)) for lang in LANGUAGES}:
-            return option.key
-    return None
+    """Option key for a typed number ("2"), label ("Buurt") or word ("wijk"), else None
+    (see :mod:`dialogs.matching`)."""
+    return choices_of(question).match(typed)
 
 
 def check_typed(question: Question, raw: str, language: str) -> Checked:
@@ -81,22 +97,37 @@ def check_typed(question: Question, raw: str, language: str) -> Checked:
     return _check_format(question.kind, value)
 
 
+_SEPARATORS = re.compile(r"[,;\n]")
+_CONJUNCTIONS = re.compile(r"\s(?:en|and|et|&|\+|/)\s", re.IGNORECASE)
+
+
 def _check_typed_choice(question: Question, value: str, language: str) -> Checked:
     if question.kind is Kind.CHOICE:
         key = _match_option(question, value, language)
-        return Accepted(key) if key else Rejected(text("error_use_buttons"))
-    keys: list[str] = []
-    for part in re.split(r"[,;]", value):
-        if not part.strip():
-            continue
+        return Accepted(key) if key else Rejected(unclear_choice(question, language))
+    listed = _SEPARATORS.search(value) is not None
+    whole = None if listed else _match_option(question, value, language)
+    keys: list[str] = [whole] if whole else []
+    parts = [] if whole else [p for p in _SEPARATORS.split(value) if p.strip()]
+    for part in parts:
         key = _match_option(question, part, language)
-        if key is None:
-            return Rejected(text("error_use_buttons"))
-        if key not in keys:
-            keys.append(key)
+        found = (
+            [key]
+            if key
+            else [_match_option(question, p, language) for p in _CONJUNCTIONS.split(part)]
+        )
+        if not found or None in found:
+            return Rejected(unclear_choice(question, language))
+        keys += [k for k in found if k and k not in keys]
     if not keys:
-        return Rejected(text("error_use_buttons"))
+        return Rejected(unclear_choice(question, language))
     return Accepted(join_choices(question, keys))
+
+
+def unclear_choice(question: Question, language: str) -> Text:
+    """What to say when typed words name no option clearly: the options, in words."""
+    options = " · ".join(f"{i}. {o.label(language)}" for i, o in enumerate(question.options, 1))
+    return text("error_choose", options=options)
 
 
 def _check_format(kind: Kind, value: str) -> Checked:

@@ -10,19 +10,22 @@ from dataclasses import replace
 
 from dialogs import prompts
 from dialogs.answers import (
+    CITY_SCALE,
     Accepted,
     check_shared_phone,
     check_typed,
     display,
     is_filler,
+    is_place,
     is_thin,
 )
 from dialogs.buttons import press
 from dialogs.events import FILE_KINDS, MAX_FILE_BYTES, Command, Edited, Event, Pressed, Said, Shared
 from dialogs.flow import Flow, Question
 from dialogs.languages import LANGUAGES
+from dialogs.matching import Choices
 from dialogs.progress import Progress
-from dialogs.replies import Effect, Outcome, Reply, text
+from dialogs.replies import Effect, Outcome, Reply, Text, text
 from dialogs.state import Answer, Draft, Phase, State
 
 CONSENT_VERSION = "2026-11"
@@ -47,6 +50,16 @@ class Engine:
     def __init__(self, flow: Flow) -> None:
         self.flow = flow
         self.progress = Progress(flow)
+        words = flow.words
+        self.consent_words = Choices.of(
+            [
+                ("yes", [w for ws in words.yes.values() for w in ws]),
+                ("no", [w for ws in words.no.values() for w in ws]),
+                *((f"lang:{code}", words.languages.get(code, ())) for code in LANGUAGES),
+            ]
+        )
+        """What typed words mean at the consent: yes, no, or a language."""
+        self.not_places = [w for ws in words.not_places.values() for w in ws]
 
     def handle(self, state: State, event: Event) -> Outcome:
         """Answer one input; bad input gets a friendly reply and changes nothing."""
@@ -125,18 +138,25 @@ class Engine:
     def _said(self, state: State, said: Said) -> Outcome:
         draft = state.draft
         if not state.consented:
+            meant = self.consent_words.match(said.text)
+            if meant in ("yes", "no"):
+                return press(self.progress, state, f"consent:{meant}:{state.language}")
+            if meant is not None:  # a language named: the consent again, in that language
+                return press(self.progress, state, meant)
             return self.progress.stay(state, (text("consent_first"),))
         if draft is None:
             return Outcome(state, (Reply((text("no_draft"),)),), (Effect.RELAY,))
         if draft.phase is Phase.REVIEW:
-            lead = (text("review_use_buttons"),)
-            return Outcome(state, (prompts.review_reply(self.flow, draft, state.language, lead),))
+            use = (text("review_use_buttons"),)
+            return Outcome(state, (prompts.review_reply(self.flow, draft, state.language, use),))
         question = self._current(draft)
         previous = draft.answers.get(question.key)
         if draft.nudged and previous is not None and said.text.strip():
             return self._follow_up(state, draft, question, said)
         checked = check_typed(question, said.text, state.language)
         if not isinstance(checked, Accepted):
+            if question.place is not None and is_place(said.text, self.not_places):
+                return self._place(state, draft, question, said)
             if question.is_choice:
                 reply = prompts.question_reply(self.flow, draft, state.language, (checked.reason,))
                 return Outcome(state, (reply,))
@@ -147,7 +167,29 @@ class Engine:
             draft = replace(draft, nudged=True)
             reply = prompts.nudge_reply(question, state.language)
             return Outcome(replace(state, draft=draft), (reply,))
-        return self.progress.advance(state, draft)
+        lead: tuple[Text, ...] = ()
+        if question.is_choice:  # typed words for buttons: say how they were understood
+            value = display(question, checked.value, state.language)
+            lead = (text("choice_understood", value=value),)
+        return self.progress.advance(state, draft, lead)
+
+    def _place(self, state: State, draft: Draft, question: Question, said: Said) -> Outcome:
+        """A place typed at "where?": it answers the place question, at the city scale."""
+        assert question.place is not None
+        place = " ".join(said.text.split())
+        scale = (
+            next(o for o in question.options if o.key == CITY_SCALE)
+            if question.option(CITY_SCALE)
+            else question.options[0]
+        )
+        answers = {
+            **draft.answers,
+            question.key: Answer(scale.key, said.message_id),
+            question.place: Answer(place, None),
+        }
+        lead = (text("place_understood", place=place, scale=scale.label(state.language)),)
+        moved = replace(draft, answers=answers, step=question.place)
+        return self.progress.advance(state, moved, lead)
 
     def _follow_up(self, state: State, draft: Draft, question: Question, said: Said) -> Outcome:
         """The answer to the one follow-up is accepted as it comes.

@@ -30,6 +30,8 @@ MAX_ANSWER_LENGTH = 2000
 Key = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,23}$")]
 Stem = Annotated[str, Field(pattern=r"^\S.*\S$")]
 """A nudge keyword: two characters or more, not padded (a blank stem would match anything)."""
+Word = Annotated[str, Field(pattern=r"^\S(.*\S)?$")]
+"""A typed word or phrase that means something at a button, not padded."""
 
 
 class Kind(StrEnum):
@@ -71,6 +73,8 @@ class Option(_Strict):
 
     key: Key
     labels: dict[str, Label]
+    words: dict[str, tuple[Word, ...]] = {}
+    """Typed words that mean this option, per language ("nog niet begonnen")."""
 
     @model_validator(mode="before")
     @classmethod
@@ -91,6 +95,10 @@ class Option(_Strict):
     def label(self, language: str) -> str:
         return self.labels[language]
 
+    def phrases(self) -> list[str]:
+        """Every way of naming it: its labels and words, in every language."""
+        return [*self.labels.values(), *(w for words in self.words.values() for w in words)]
+
 
 class Question(_Strict):
     """One question of the flow."""
@@ -109,6 +117,9 @@ class Question(_Strict):
     """Personal data (name, contact): kept out of the staff group and anonymous exports."""
     on_card: StrictBool = False
     """Shown on the short pitch card the team gets in its chat."""
+    place: Key | None = None
+    """A choice of scale ("where?"): a place typed here instead answers that question
+    (the municipality) and picks the city scale."""
     texts: dict[str, Texts]
 
     @model_validator(mode="after")
@@ -143,10 +154,24 @@ class Question(_Strict):
         return next((o for o in self.options if o.key == key), None)
 
 
+class Words(_Strict):
+    """Typed words for the buttons around the questions, per language."""
+
+    yes: dict[str, tuple[Word, ...]] = {}
+    """Agreeing to the consent ("ja", "akkoord", "oui")."""
+    no: dict[str, tuple[Word, ...]] = {}
+    languages: dict[str, tuple[Word, ...]] = {}
+    """Per language code: the words that name that language ("vlaams", "anglais")."""
+    not_places: dict[str, tuple[Word, ...]] = {}
+    """Words that make a short answer at "where?" something other than a place name
+    ("weet niet", "misschien")."""
+
+
 class Flow(_Strict):
     """The whole flow: ordered questions plus a version stored with every pitch."""
 
     version: StrictInt = Field(ge=1)
+    words: Words = Words()
     questions: tuple[Question, ...] = Field(min_length=1)
 
     @model_validator(mode="after")
@@ -159,6 +184,10 @@ class Flow(_Strict):
             raise ValueError("the first question cannot be part_of_previous")
         if any(q.personal and q.on_card for q in self.questions):
             raise ValueError("a personal question cannot be on_card: the card goes to a group")
+        for q in self.questions:
+            target = self.question(q.place) if q.place else None
+            if q.place and (target is None or target.kind is not Kind.TEXT or not q.is_choice):
+                raise ValueError(f"question {q.key!r}: place must name a text question")
         return self
 
     def question(self, key: str) -> Question | None:

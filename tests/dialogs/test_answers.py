@@ -12,6 +12,7 @@ from dialogs.answers import (
     display,
     is_thin,
     normalise_phone,
+    unclear_choice,
 )
 from dialogs.flow import Question
 from dialogs.replies import text
@@ -112,7 +113,7 @@ def test_a_typed_choice_that_fits_no_button_shows_the_buttons_again(typed: str) 
     chat = Chat.consented().answer_until("novelty")
     before = chat.state
     chat.say(typed)
-    assert chat.keys()[:2] == ["error_use_buttons", "progress"]
+    assert chat.keys()[:2] == ["error_choose", "progress"]
     assert [d for d in chat.data() if d.startswith("opt:")] == [
         "opt:novelty:0",
         "opt:novelty:1",
@@ -189,7 +190,7 @@ def test_a_typed_list_with_an_unknown_choice_is_refused(typed: str) -> None:
     chat = Chat.consented().answer_until("solution_form")
     before = chat.state
     chat.say(typed)
-    assert chat.keys()[0] == "error_use_buttons"
+    assert chat.keys()[0] == "error_choose"
     assert chat.state == before
 
 
@@ -304,7 +305,7 @@ def test_phone_numbers_are_normalised_to_international_form(raw: str, phone: str
 def test_check_typed_names_what_to_do_instead() -> None:
     assert check_typed(_q("idea"), "  ", "nl") == Rejected(text("error_empty"))
     assert check_typed(_q("contact"), "nope", "nl") == Rejected(text("error_contact"))
-    assert check_typed(_q("stage"), "7", "nl") == Rejected(text("error_use_buttons"))
+    assert check_typed(_q("stage"), "7", "nl") == Rejected(unclear_choice(_q("stage"), "nl"))
     assert check_typed(_q("stage"), "4", "nl") == Accepted("ready_to_scale")
 
 

@@ -222,7 +222,7 @@ def test_an_edit_of_a_choice_into_nonsense_is_rejected() -> None:
     chat.say("2", message_id=8)
     before = chat.state
     chat.edit(8, "geen idee")
-    assert chat.keys() == ["edit_rejected", "error_use_buttons"]
+    assert chat.keys() == ["edit_rejected", "error_choose"]
     assert chat.state == before
 
 
