@@ -166,23 +166,35 @@ def join_choices(question: Question, keys: list[str]) -> str:
 
 
 def is_thin(question: Question, value: str) -> bool:
-    """Too thin to help the team: too few words, or naming none of the expected words."""
+    """Too thin to help the team: it names none of what a good answer names (when the
+    question says what that is), or else it has too few words."""
     if question.kind is not Kind.TEXT:
         return False
-    if question.nudge_below_words and len(value.split()) < question.nudge_below_words:
-        return True
     keywords = [w.casefold() for t in question.texts.values() for w in t.nudge_keywords]
-    folded = value.casefold()
-    return bool(keywords) and not any(w in folded for w in keywords)
+    if keywords:
+        folded = value.casefold()
+        return not any(w in folded for w in keywords)
+    return bool(question.nudge_below_words) and len(value.split()) < question.nudge_below_words
 
 
 FILLER_LENGTH = 4
+FILLER_SLACK = 2
+"""Words a filler phrase may come with ("dat zei ik al hierboven") and still be filler."""
 
 
-def is_filler(value: str) -> bool:
-    """One short word ("ja", "ok", "no", "?"): says nothing worth keeping next to more."""
+def is_filler(value: str, fillers: Iterable[str] = ()) -> bool:
+    """Says nothing worth keeping next to more: one short word ("ja", "ok", "?"), or one
+    of the flow's filler phrases ("weet ik niet", "zie boven") with little around it."""
     words = value.split()
-    return len(words) <= 1 and len(value.strip()) <= FILLER_LENGTH
+    if len(words) <= 1 and len(value.strip()) <= FILLER_LENGTH:
+        return True
+    said = fold(value)
+    size = len(said.split())
+    return any(
+        f" {phrase} " in f" {said} " and size <= len(phrase.split()) + FILLER_SLACK
+        for phrase in (fold(f) for f in fillers)
+        if phrase
+    )
 
 
 def display(question: Question, value: str, language: str) -> str:

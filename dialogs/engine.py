@@ -60,6 +60,7 @@ class Engine:
         )
         """What typed words mean at the consent: yes, no, or a language."""
         self.not_places = [w for ws in words.not_places.values() for w in ws]
+        self.fillers = [w for ws in words.fillers.values() for w in ws]
 
     def handle(self, state: State, event: Event) -> Outcome:
         """Answer one input; bad input gets a friendly reply and changes nothing."""
@@ -192,15 +193,19 @@ class Engine:
         return self.progress.advance(state, moved, lead)
 
     def _follow_up(self, state: State, draft: Draft, question: Question, said: Said) -> Outcome:
-        """The answer to the one follow-up is accepted as it comes.
+        """The answer to the one follow-up is accepted as it comes, and said back.
 
-        It completes the first answer ("eenzaamheid" + "vooral ouderen in de stad"), or
-        replaces a first answer that said nothing ("ja"). A combined answer keeps no
-        message id: editing either message must not overwrite both.
+        It completes the first answer ("eenzaamheid" + "vooral ouderen in de stad"),
+        replaces a first answer that said nothing ("ja"), or, when it adds nothing itself
+        ("weet ik niet", "dat zei ik al"), leaves the first answer as it was. A combined
+        answer keeps no message id: editing either message must not overwrite both.
         """
         previous = draft.answers[question.key]
         added = said.text.strip()
-        if is_filler(previous.value):
+        lead: tuple[Text, ...] = ()
+        if is_filler(added, self.fillers):
+            return self.progress.advance(state, draft, (text("follow_up_kept"),))
+        if is_filler(previous.value, self.fillers):
             checked = check_typed(question, added, state.language)
             if not isinstance(checked, Accepted):
                 return Outcome(state, (Reply((checked.reason,)),))
@@ -211,8 +216,9 @@ class Engine:
                 reason = text("error_too_long_follow_up", room=max(room, 0), length=len(added))
                 return Outcome(state, (Reply((reason,)),))
             answer = Answer(f"{previous.value}\n{added}")
+            lead = (text("follow_up_added"),)
         answers = {**draft.answers, question.key: answer}
-        return self.progress.advance(state, replace(draft, answers=answers))
+        return self.progress.advance(state, replace(draft, answers=answers), lead)
 
     # other messages -----------------------------------------------------------------------
 

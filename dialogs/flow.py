@@ -58,7 +58,10 @@ class Texts(_Strict):
     example: str = Field(min_length=1, max_length=1200)
     nudge: str | None = Field(default=None, min_length=1, max_length=600)
     nudge_keywords: tuple[Stem, ...] = ()
-    """An answer naming none of these (case-insensitive substrings) gets the nudge."""
+    """What a good answer to this question names (a group of people, partners…), as
+    case-insensitive stems: an answer naming one of them in any language gets no nudge,
+    however short; one naming none gets it. Without them, the answer's length decides
+    (``nudge_below_words``)."""
 
 
 Label = Annotated[str, Field(min_length=1, max_length=40)]
@@ -162,6 +165,9 @@ class Words(_Strict):
     no: dict[str, tuple[Word, ...]] = {}
     languages: dict[str, tuple[Word, ...]] = {}
     """Per language code: the words that name that language ("vlaams", "anglais")."""
+    fillers: dict[str, tuple[Word, ...]] = {}
+    """Answers to a follow-up that add nothing ("weet ik niet", "zie boven", "idem"):
+    dropped, the first answer kept as it was."""
     not_places: dict[str, tuple[Word, ...]] = {}
     """Words that make a short answer at "where?" something other than a place name
     ("weet niet", "misschien")."""
