@@ -57,6 +57,9 @@ class Texts(_Strict):
     hint: str = Field(min_length=1, max_length=600)
     example: str = Field(min_length=1, max_length=1200)
     nudge: str | None = Field(default=None, min_length=1, max_length=600)
+    prompt_after_other: str | None = Field(default=None, min_length=1, max_length=600)
+    """Asked instead of the prompt when the choice just before had "other" picked: what
+    is that something else?"""
     nudge_keywords: tuple[Stem, ...] = ()
     """What a good answer to this question names (a group of people, partners…), as
     case-insensitive stems: an answer naming one of them in any language gets no nudge,
@@ -208,6 +211,21 @@ class Flow(_Strict):
     def section_starts(self) -> list[Question]:
         """The questions that open a numbered section ("Vraag n")."""
         return [q for q in self.questions if not q.part_of_previous]
+
+    def step_number(self, key: str) -> str:
+        """What the counter shows for a question: its section's number, with a letter when
+        the section asks more than one question ("5a", "5b"), so no number shows twice."""
+        number = self.section_number(key)
+        section = [q for q in self.questions if self.section_number(q.key) == number]
+        if len(section) == 1:
+            return str(number)
+        return f"{number}{'abcdefghijklmnopqrstuvwxyz'[section.index(self._by_key(key))]}"
+
+    def _by_key(self, key: str) -> Question:
+        found = self.question(key)
+        if found is None:
+            raise KeyError(key)
+        return found
 
     def section_number(self, key: str) -> int:
         """1-based number of the section a question belongs to."""

@@ -44,14 +44,17 @@ def question_reply(
     question = flow.question(draft.step)
     assert question is not None, "the engine keeps draft.step valid"
     texts = question.texts[language]
+    prompt = texts.prompt
+    if texts.prompt_after_other and _other_picked_before(flow, draft, question):
+        prompt = texts.prompt_after_other  # "something else" ticked: ask what it is
     blocks = [
         *lead,
         text(
             "progress",
-            number=flow.section_number(question.key),
+            number=flow.step_number(question.key),
             total=len(flow.section_starts()),
         ),
-        text("question", prompt=texts.prompt),
+        text("question", prompt=prompt),
         text("hint", hint=texts.hint),
     ]
     answer = draft.answers.get(question.key)
@@ -61,6 +64,20 @@ def question_reply(
         rows.append((Button(text("button_keep_answer"), f"next:{question.key}"),))
     rows.append(_example_and_skip(question))
     return Reply(tuple(blocks), tuple(rows), replace=replace)
+
+
+OTHER = "other"
+"""The option key that means "something else"."""
+
+
+def _other_picked_before(flow: Flow, draft: Draft, question: Question) -> bool:
+    """Whether the choice this question follows up on has "something else" picked."""
+    index = flow.index(question.key)
+    if not question.part_of_previous or index == 0:
+        return False
+    before = flow.questions[index - 1]
+    answer = draft.answers.get(before.key)
+    return before.is_choice and answer is not None and OTHER in chosen(answer.value)
 
 
 def example_reply(question: Question, language: str) -> Reply:

@@ -58,7 +58,7 @@ def test_ticking_a_multi_choice_i_already_left_is_stale() -> None:
     chat.press("tog:solution_form:0")
     assert chat.notice == "button_stale"
     assert chat.state == before
-    assert chat.progress() == (5, 11)
+    assert chat.progress() == ("5b", 11)
 
 
 def test_a_second_tap_on_send_after_submitting_is_stale() -> None:

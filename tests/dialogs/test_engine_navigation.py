@@ -21,7 +21,7 @@ def test_back_shows_the_previous_question_with_my_answer_and_a_keep_button() -> 
     chat = Chat.consented().answer_until("challenge")
     chat.command("back")
     assert chat.step == "dream"
-    assert chat.progress() == (2, 11)
+    assert chat.progress() == ("2", 11)
     assert chat.values("current_answer") == {"value": GOOD_ANSWERS["dream"]}
     assert "next:dream" in chat.data()
     chat.press("next:dream")
@@ -33,7 +33,7 @@ def test_back_from_a_new_section_lands_on_the_last_part_of_the_previous_one() ->
     chat = Chat.consented().answer_until("novelty")
     chat.command("back")
     assert chat.step == "solution"
-    assert chat.progress() == (5, 11), "a part_of_previous question keeps its section number"
+    assert chat.progress() == ("5b", 11), "a part_of_previous question: its section, lettered"
 
 
 def test_answering_again_after_back_replaces_the_old_answer() -> None:
@@ -153,7 +153,7 @@ def test_editing_the_idea_from_the_card_returns_to_the_card() -> None:
     chat = Chat.consented().answer_all()
     chat.press("edit:idea")
     assert chat.step == "idea" and chat.draft.editing
-    assert chat.progress() == (1, 11)
+    assert chat.progress() == ("1", 11)
     chat.say("Een repair café in elke middelbare school van Leuven")
     assert chat.draft.phase is Phase.REVIEW and not chat.draft.editing
     assert chat.answers["idea"] == "Een repair café in elke middelbare school van Leuven"
@@ -163,11 +163,11 @@ def test_editing_the_idea_from_the_card_returns_to_the_card() -> None:
 def test_editing_a_section_walks_its_parts_then_returns_to_the_card() -> None:
     chat = Chat.consented().answer_all()
     chat.press("edit:solution_form")
-    assert chat.step == "solution_form" and chat.progress() == (5, 11)
+    assert chat.step == "solution_form" and chat.progress() == ("5a", 11)
     chat.press("tog:solution_form:3")
     chat.press("done:solution_form")
     assert chat.step == "solution", "the part shown under the same number comes next"
-    assert chat.progress() == (5, 11)
+    assert chat.progress() == ("5b", 11)
     chat.press("next:solution")
     assert chat.draft.phase is Phase.REVIEW
     assert chat.answers["solution_form"] == "product,service,method"
@@ -231,7 +231,7 @@ def test_sending_with_a_missing_answer_asks_that_question_then_returns_to_the_ca
     assert not chat.effects
     assert (chat.draft.phase, chat.step) == (Phase.ASKING, "novelty_detail")
     assert chat.keys()[:2] == ["missing_answer", "progress"]
-    assert chat.progress() == (6, 11)
+    assert chat.progress() == ("6b", 11)
     chat.say(GOOD_ANSWERS["novelty_detail"])
     assert chat.draft.phase is Phase.REVIEW, "no need to walk the whole pitch again"
     chat.press("send")

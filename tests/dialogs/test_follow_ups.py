@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.dialogs.chat import Chat
+from tests.dialogs.chat import FLOW, GOOD_ANSWERS, Chat
 
 NEEDS_NO_FOLLOW_UP = [
     ("challenge", "eenzaamheid. ouderen die alleen wonen"),  # short, but names who
@@ -73,3 +73,43 @@ def test_never_more_than_one_follow_up_even_if_the_addition_is_still_thin() -> N
     chat.say("later meer")
 
     assert "nudge" not in chat.keys() and chat.step == "on_board"
+
+
+@pytest.mark.parametrize(
+    ("step", "other", "follow", "asked"),
+    [
+        ("solution_form", 4, "solution", "welke vorm krijgt je oplossing dan?"),
+        ("support", 4, "support_detail", "bij welke andere steun kunnen we je helpen?"),
+    ],
+)
+def test_something_else_is_asked_about_right_after_it_is_picked(
+    step: str, other: int, follow: str, asked: str
+) -> None:
+    chat = Chat.consented().answer_until(step)
+
+    chat.press(f"tog:{step}:{other}")
+    chat.press(f"done:{step}")
+
+    assert chat.step == follow
+    assert asked in str(chat.values("question")["prompt"])
+
+
+def test_without_something_else_the_usual_question_follows() -> None:
+    chat = Chat.consented().answer_until("support")
+
+    chat.press("tog:support:1")
+    chat.press("done:support")
+
+    assert str(chat.values("question")["prompt"]).startswith("Wil je daar nog iets over kwijt?")
+
+
+def test_every_counter_strictly_increases_through_the_whole_flow() -> None:
+    chat = Chat.consented()
+    seen = [chat.progress()[0]]
+    while chat.draft.phase.value == "asking":
+        chat.say(GOOD_ANSWERS[chat.step])
+        if chat.draft.phase.value == "asking":
+            seen.append(chat.progress()[0])
+
+    assert len(seen) == len(set(seen)) == len(FLOW.questions), "no number shown twice"
+    assert seen[:8] == ["1", "2", "3", "4", "5a", "5b", "6a", "6b"]
