@@ -100,9 +100,9 @@ class Engine:
             case "start":
                 return self._start(state)
             case "help":
-                return Outcome(state, (Reply((text("help"),)),))
+                return self._then_here(state, Reply((text("help"),)))
             case "privacy":
-                return Outcome(state, (Reply((text("privacy"),)),))
+                return self._then_here(state, Reply((text("privacy"),)))
             case "language":
                 return Outcome(state, (prompts.language_reply(),))
             case "mypitches":
@@ -122,7 +122,15 @@ class Engine:
             case "cancel" | "back" | "skip":
                 return Outcome(state, (Reply((text("nothing_open", command=command.name),)),))
             case _:
-                return Outcome(state, (Reply((text("unknown_command", command=command.name),)),))
+                unknown = Reply((text("unknown_command", command=command.name),))
+                return self._then_here(state, unknown)
+
+    def _then_here(self, state: State, said: Reply) -> Outcome:
+        """Answer, then show the step the person is at again, with its buttons: help, a
+        stray command or a file never loses their place (nothing to show without one)."""
+        if state.consented and state.draft is None:
+            return Outcome(state, (said,))
+        return Outcome(state, (said, *self.progress.here(state)))
 
     def _start(self, state: State) -> Outcome:
         if not state.consented:
@@ -232,12 +240,12 @@ class Engine:
             if isinstance(checked, Accepted):
                 answers = {**draft.answers, question.key: Answer(checked.value, shared.message_id)}
                 return self.progress.advance(state, replace(draft, answers=answers))
-            return Outcome(state, (Reply((checked.reason,)),))
+            return self._then_here(state, Reply((checked.reason,)))
         reason = text("error_media", kind=text(f"media_{shared.kind}"))
         if shared.kind not in FILE_KINDS:
-            return Outcome(state, (Reply((reason,)),))
+            return self._then_here(state, Reply((reason,)))
         if draft is not None:  # a file belongs with the team, once the pitch is theirs
-            return Outcome(state, (Reply((reason, text("files_after_sending"))),))
+            return self._then_here(state, Reply((reason, text("files_after_sending"))))
         if shared.size is not None and shared.size > MAX_FILE_BYTES:
             limit = MAX_FILE_BYTES // (1024 * 1024)
             return Outcome(state, (Reply((text("file_too_big", megabytes=limit),)),))

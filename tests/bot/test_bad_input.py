@@ -91,8 +91,9 @@ async def test_a_non_text_message_is_refused_by_name(harness: BotHarness, kind: 
 
     replies = await anna.send_raw(**fields)
 
-    assert len(replies) == 1
+    assert len(replies) == 2
     assert f"geen {named}" in replies[0].text and "Typ je antwoord" in replies[0].text
+    assert "Vraag 2 van 11" in replies[1].text and replies[1].buttons, "the step again"
     assert await snapshot(harness.database) == before
 
 
@@ -198,7 +199,8 @@ async def test_an_unknown_command_is_named_and_changes_nothing(harness: BotHarne
 
     replies = await anna.send("/frobnicate now")
 
-    assert [r.text for r in replies] == ["/frobnicate ken ik niet. Typ /help voor wat ik wel kan."]
+    assert replies[0].text == "/frobnicate ken ik niet. Typ /help voor wat ik wel kan."
+    assert "Vraag 2 van 11" in replies[1].text and replies[1].buttons, "then where I was"
     assert await snapshot(harness.database) == before
 
 

@@ -74,11 +74,13 @@ async def test_help_and_privacy_answer_before_consent_and_store_nothing(
 ) -> None:
     anna = harness.chat(language_code="fr")
 
-    help_text = (await anna.send("/help"))[-1].text
-    privacy = (await anna.send("/privacy"))[-1].text
+    helped = await anna.send("/help")
+    private = await anna.send("/privacy")
 
+    help_text, privacy = helped[0].text, private[0].text
     assert "/start" in help_text and "/cancel" in help_text
     assert "Vie privée" in privacy and "Ce que nous enregistrons" in privacy
+    assert helped[-1].has_button("consent:yes:fr"), "then the consent again, with its buttons"
     assert (await snapshot(harness.database))["pitchers"] == []
 
 

@@ -61,8 +61,9 @@ async def test_during_a_draft_files_wait_until_the_pitch_is_sent(team: TeamHarne
 
     replies = await anna.send_raw(document={**PLAN, "file_size": 48_000})
 
-    said = visible(replies[-1].text)
+    said = visible(replies[0].text)
     assert "geen bestand" in said and "zodra je pitch verstuurd is" in said
+    assert "Vraag 1 van 11" in replies[-1].text, "then where she was"
     assert await snapshot(team.database) == before and copies(team) == []
 
 

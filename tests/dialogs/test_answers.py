@@ -265,7 +265,7 @@ def test_a_shared_contact_without_a_usable_number_asks_for_a_phone_number() -> N
     chat = Chat.consented().answer_until("contact")
     before = chat.state
     chat.share("contact", phone="12")
-    assert chat.keys() == ["error_phone"]
+    assert chat.keys()[0] == "error_phone" and "question" in chat.keys()
     assert chat.state == before
 
 
@@ -273,7 +273,7 @@ def test_sharing_my_contact_elsewhere_is_not_an_answer() -> None:
     chat = Chat(asking("dream", {"idea": Answer(GOOD_ANSWERS["idea"])}))
     before = chat.state
     chat.share("contact", phone="+32470123456")
-    assert chat.keys() == ["error_media"]
+    assert chat.keys()[0] == "error_media" and "question" in chat.keys()
     assert chat.values("error_media") == {"kind": text("media_contact")}
     assert chat.state == before
 

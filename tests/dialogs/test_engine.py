@@ -200,18 +200,30 @@ def test_an_unknown_command_says_so_and_changes_nothing(name: str) -> None:
     chat = Chat.consented()
     before = chat.state
     chat.command(name)
-    assert chat.keys() == ["unknown_command"]
+    assert chat.keys() == ["unknown_command", "progress", "question", "hint"], "then the step"
+    assert "ex:idea" in chat.data(), "with its buttons"
     assert chat.values("unknown_command") == {"command": name}
     assert chat.state == before
 
 
 @pytest.mark.parametrize("name", ["help", "privacy"])
-def test_help_and_privacy_answer_anywhere(name: str) -> None:
-    for state in (State("nl"), asking("dream"), reviewing()):
+def test_help_and_privacy_answer_anywhere_then_show_where_i_am(name: str) -> None:
+    for state, step in (
+        (State("nl"), "consent"),
+        (asking("dream"), "question"),
+        (reviewing(), "review_title"),
+    ):
         chat = Chat(state)
         chat.command(name)
-        assert chat.keys() == [name]
+        assert chat.keys()[0] == name and step in chat.keys(), "the step again, with buttons"
+        assert len(chat.replies) == 2 and chat.replies[1].buttons
         assert chat.state == state
+
+
+def test_help_without_a_draft_only_helps() -> None:
+    chat = Chat(State("nl", consented=True))
+    chat.command("help")
+    assert chat.keys() == ["help"]
 
 
 def test_mypitches_asks_the_caller_for_the_list_and_says_nothing_itself() -> None:
