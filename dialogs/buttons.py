@@ -40,6 +40,8 @@ def press(progress: Progress, state: State, data: str) -> Outcome:
         return _draft_action(progress, state, draft, f"{action}:{rest}")
     if action == "send":
         return _send(progress, state, draft)
+    if action == "jump":
+        return _jump(progress, state, draft)
     if action == "edit":
         return _edit(progress, state, draft, rest)
     return _answer_button(progress, state, draft, action, rest)
@@ -48,7 +50,7 @@ def press(progress: Progress, state: State, data: str) -> Outcome:
 def _drawable(flow: Flow, action: str, rest: str) -> bool:
     """Could the engine ever have drawn this button, in any state? If not, it is forged."""
     match action:
-        case "send":
+        case "send" | "jump":
             return rest == ""
         case "resume":
             return rest in ("continue", "restart")
@@ -141,6 +143,16 @@ def _send(progress: Progress, state: State, draft: Draft) -> Outcome:
         back = replace(draft, phase=Phase.ASKING, step=missing, editing=True, nudged=False)
         return progress.go(state, back, (text("missing_answer"),))
     return Outcome(replace(state, draft=None), effects=(Effect.SUBMIT,))
+
+
+def _jump(progress: Progress, state: State, draft: Draft) -> Outcome:
+    """ "⏩ back to where I was": past the answers already given, as the state is now."""
+    ahead = prompts.return_point(progress.flow, draft)
+    if ahead is None:
+        return _stale(progress, state)
+    if ahead == prompts.REVIEW:
+        return progress.go(state, replace(draft, phase=Phase.REVIEW, nudged=False))
+    return progress.go(state, replace(draft, step=ahead, nudged=False))
 
 
 def _edit(progress: Progress, state: State, draft: Draft, key: str) -> Outcome:

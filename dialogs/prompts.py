@@ -59,11 +59,35 @@ def question_reply(
     ]
     answer = draft.answers.get(question.key)
     rows = _option_rows(question, draft, language)
+    ahead = return_point(flow, draft)
+    if ahead is not None:  # they went back: one press takes them to where they were
+        label = (
+            text("button_return_review")
+            if ahead == REVIEW
+            else text("button_return", number=flow.step_number(ahead))
+        )
+        rows.insert(0, (Button(label, "jump"),))
     if answer and question.kind is not Kind.MULTI_CHOICE:
         blocks.append(text("current_answer", value=display(question, answer.value, language)))
         rows.append((Button(text("button_keep_answer"), f"next:{question.key}"),))
     rows.append(_example_and_skip(question))
     return Reply(tuple(blocks), tuple(rows), replace=replace)
+
+
+REVIEW = "review"
+"""Where "back to where I was" leads when every question after this one is answered."""
+
+
+def return_point(flow: Flow, draft: Draft) -> str | None:
+    """Where the person was before going back: the first question after this one without
+    an answer (or the review card when there is none); None when they never were
+    further, or while a section is edited from the card (that returns to the card)."""
+    if draft.phase is not Phase.ASKING or draft.editing:
+        return None
+    later = flow.questions[flow.index(draft.step) + 1 :]
+    if not any(q.key in draft.answers for q in later):
+        return None
+    return next((q.key for q in later if q.key not in draft.answers), REVIEW)
 
 
 OTHER = "other"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dialogs.replies import Effect
+from dialogs.replies import Effect, text
 from dialogs.state import Answer, Phase
 from tests.dialogs.chat import FLOW, GOOD_ANSWERS, KEYS, Chat, asking, reviewing, stored_answers
 
@@ -265,3 +265,52 @@ def test_a_draft_from_storage_resumes_at_its_step() -> None:
     chat = Chat(asking("stage", {"idea": Answer(GOOD_ANSWERS["idea"], 3)}))
     chat.command("start")
     assert chat.values("resume_offer") == {"number": 8, "total": 11}
+
+
+# --- back, and back to where I was ---------------------------------------------------------
+
+
+def test_after_going_back_one_press_returns_to_where_i_was() -> None:
+    chat = Chat.consented().answer_until("novelty")  # at question 6a
+    for _ in range(3):
+        chat.command("back")  # 5b, 5a, 4
+    assert chat.step == "change"
+    assert chat.replies[-1].buttons[0][0].data == "jump", "offered first"
+    assert chat.replies[-1].buttons[0][0].label == text("button_return", number="6a")
+
+    chat.say("Buren en supermarkten moeten samen afspreken hoe ze overschotten delen")
+    assert chat.step == "solution_form" and "jump" in chat.data(), "walking on: still offered"
+    chat.press("jump")
+
+    assert chat.step == "novelty" and "jump" not in chat.data()
+    assert chat.answers["change"].startswith("Buren en supermarkten"), "the change is kept"
+
+
+def test_right_behind_where_i_was_the_next_question_is_the_way_back() -> None:
+    chat = Chat.consented().answer_until("novelty")
+    chat.command("back")  # 5b: the next question is where I was
+
+    assert "jump" not in chat.data() and "next:solution" in chat.data()
+
+
+def test_back_to_where_i_was_leads_to_the_card_when_all_was_answered() -> None:
+    chat = Chat.consented().answer_all()
+    chat.press("edit:idea")  # editing from the card returns to the card by itself
+    assert "jump" not in chat.data()
+    chat = Chat(asking("dream", stored_answers()))
+    assert chat.state.draft is not None
+
+    chat.command("help")  # shows the step again, with the way back
+    assert chat.replies[-1].buttons[0][0].label == text("button_return_review")
+    chat.press("jump")
+
+    assert chat.draft.phase is Phase.REVIEW
+
+
+def test_back_to_where_i_was_when_never_further_is_stale() -> None:
+    chat = Chat.consented().answer_until("dream")
+    before = chat.state
+
+    chat.press("jump")
+
+    assert chat.notice == "button_stale" and chat.state == before
