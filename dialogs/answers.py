@@ -30,7 +30,15 @@ class Rejected:
     reason: Text
 
 
-Checked = Accepted | Rejected
+@dataclass(frozen=True)
+class Overlong:
+    """A text answer longer than its question allows: kept as typed, never thrown away;
+    the person shortens it (or has it shortened) before going on."""
+
+    value: str
+
+
+Checked = Accepted | Rejected | Overlong
 
 
 def normalise_phone(raw: str) -> str | None:
@@ -91,6 +99,8 @@ def check_typed(question: Question, raw: str, language: str) -> Checked:
     if question.kind is Kind.CONTACT and _match_option(question, value, language):
         return Accepted(str(_match_option(question, value, language)))
     if len(value) > question.max_length:
+        if question.kind is Kind.TEXT:
+            return Overlong(value)
         return Rejected(text("error_too_long", limit=question.max_length, length=len(value)))
     if len(value) < question.min_length:
         return Rejected(text("error_too_short", minimum=question.min_length))
@@ -144,7 +154,28 @@ def _check_format(kind: Kind, value: str) -> Checked:
     return Accepted(value)
 
 
-def check_shared_phone(question: Question, phone: str) -> Checked:
+SENTENCE_END = re.compile(r"[.!?…](?=\s|$)")
+
+
+def is_overlong(question: Question, value: str | None) -> bool:
+    """A kept answer still to be shortened before the person can go on."""
+    return value is not None and question.kind is Kind.TEXT and len(value) > question.max_length
+
+
+def shorten(value: str, limit: int) -> str:
+    """``value`` within ``limit`` characters, cut after its last whole sentence that fits;
+    without one in the second half, after the last whole word, marked with "…"."""
+    if len(value) <= limit:
+        return value
+    room = value[:limit]
+    ends = [m.end() for m in SENTENCE_END.finditer(room)]
+    if ends and ends[-1] >= limit // 2:
+        return room[: ends[-1]].rstrip()
+    words = room[: limit - 1].rsplit(maxsplit=1)[0] if " " in room else room[: limit - 1]
+    return words.rstrip() + "…"
+
+
+def check_shared_phone(question: Question, phone: str) -> Accepted | Rejected:
     """A contact shared with Telegram's button answers a phone or contact question."""
     if question.kind not in (Kind.PHONE, Kind.CONTACT):
         return Rejected(text("error_media", kind=text("media_contact")))

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from dialogs import prompts
-from dialogs.answers import chosen, join_choices
+from dialogs.answers import chosen, is_overlong, join_choices, shorten
 from dialogs.flow import Flow, Kind, Question
 from dialogs.languages import LANGUAGES
 from dialogs.progress import Progress
@@ -61,8 +61,10 @@ def _drawable(flow: Flow, action: str, rest: str) -> bool:
             return section is not None and not section.part_of_previous
     key, _, number = rest.partition(":")
     question = flow.question(key)
-    if question is None or action not in ("opt", "tog", "done", "skip", "keep", "next"):
+    if question is None or action not in ("opt", "tog", "done", "skip", "keep", "next", "cut"):
         return False
+    if action == "cut":
+        return number == "" and question.kind is Kind.TEXT
     if action in ("opt", "tog"):
         index = int(number) if number.isdecimal() and len(number) <= 9 else -1
         multi = question.kind is Kind.MULTI_CHOICE
@@ -195,6 +197,14 @@ def _move_on(
     progress: Progress, state: State, draft: Draft, question: Question, action: str
 ) -> Outcome:
     answered = question.key in draft.answers
+    answer = draft.answers.get(question.key)
+    if answer is not None and is_overlong(question, answer.value):
+        if action != "cut":  # it has to fit first
+            return progress.stay(state)
+        cut = shorten(answer.value, question.max_length)
+        answers = {**draft.answers, question.key: Answer(cut, answer.message_id)}
+        lead = (text("cut_done", length=len(cut)),)
+        return progress.advance(state, replace(draft, answers=answers, nudged=False), lead)
     if action == "skip":
         return progress.skip(state, draft)
     if action == "done" and question.kind is Kind.MULTI_CHOICE:

@@ -12,10 +12,13 @@ from dialogs import prompts
 from dialogs.answers import (
     CITY_SCALE,
     Accepted,
+    Overlong,
+    Rejected,
     check_shared_phone,
     check_typed,
     display,
     is_filler,
+    is_overlong,
     is_place,
     is_thin,
 )
@@ -163,6 +166,8 @@ class Engine:
         if draft.nudged and previous is not None and said.text.strip():
             return self._follow_up(state, draft, question, said)
         checked = check_typed(question, said.text, state.language)
+        if isinstance(checked, Overlong):
+            return self._overlong(state, draft, question, Answer(checked.value, said.message_id))
         if not isinstance(checked, Accepted):
             if question.place is not None and is_place(said.text, self.not_places):
                 return self._place(state, draft, question, said)
@@ -182,15 +187,18 @@ class Engine:
             lead = (text("choice_understood", value=value),)
         return self.progress.advance(state, draft, lead)
 
+    def _overlong(self, state: State, draft: Draft, question: Question, answer: Answer) -> Outcome:
+        """Longer than the question allows: kept as typed (nothing is thrown away), and
+        the person shortens it or has it shortened before going on."""
+        kept = replace(draft, answers={**draft.answers, question.key: answer}, nudged=False)
+        reply = prompts.overlong_reply(question, len(answer.value))
+        return Outcome(replace(state, draft=kept), (reply,))
+
     def _place(self, state: State, draft: Draft, question: Question, said: Said) -> Outcome:
         """A place typed at "where?": it answers the place question, at the city scale."""
         assert question.place is not None
         place = " ".join(said.text.split())
-        scale = (
-            next(o for o in question.options if o.key == CITY_SCALE)
-            if question.option(CITY_SCALE)
-            else question.options[0]
-        )
+        scale = question.option(CITY_SCALE) or question.options[0]
         answers = {
             **draft.answers,
             question.key: Answer(scale.key, said.message_id),
@@ -215,15 +223,16 @@ class Engine:
             return self.progress.advance(state, draft, (text("follow_up_kept"),))
         if is_filler(previous.value, self.fillers):
             checked = check_typed(question, added, state.language)
+            if isinstance(checked, Overlong):
+                answer = Answer(checked.value, said.message_id)
+                return self._overlong(state, draft, question, answer)
             if not isinstance(checked, Accepted):
                 return Outcome(state, (Reply((checked.reason,)),))
             answer = Answer(checked.value, said.message_id)
         else:
-            room = question.max_length - len(previous.value) - 1
-            if len(added) > room:
-                reason = text("error_too_long_follow_up", room=max(room, 0), length=len(added))
-                return Outcome(state, (Reply((reason,)),))
             answer = Answer(f"{previous.value}\n{added}")
+            if is_overlong(question, answer.value):
+                return self._overlong(state, draft, question, answer)
             lead = (text("follow_up_added"),)
         answers = {**draft.answers, question.key: answer}
         return self.progress.advance(state, replace(draft, answers=answers), lead)
@@ -267,6 +276,9 @@ class Engine:
             return Outcome(state, (Reply((text("edit_not_found"),)),))
         label = question.texts[state.language].label
         checked = check_typed(question, edited.text, state.language)
+        if isinstance(checked, Overlong):
+            length = len(checked.value)
+            checked = Rejected(text("error_too_long", limit=question.max_length, length=length))
         if not isinstance(checked, Accepted):
             return Outcome(state, (Reply((text("edit_rejected", label=label), checked.reason)),))
         answers = {**draft.answers, question.key: Answer(checked.value, edited.message_id)}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from dialogs import prompts
+from dialogs.answers import is_overlong
 from dialogs.flow import Flow
 from dialogs.replies import Outcome, Reply, Text, text
 from dialogs.state import Draft, Phase, State
@@ -27,6 +28,10 @@ class Progress:
         if draft.phase is Phase.REVIEW:
             return (prompts.review_reply(self.flow, draft, language, lead),)
         shown = prompts.question_reply(self.flow, draft, language, lead)
+        question = self.flow.question(draft.step)
+        answer = draft.answers.get(draft.step)
+        if question is not None and answer is not None and is_overlong(question, answer.value):
+            return (shown, prompts.overlong_reply(question, len(answer.value)))
         if draft.nudged:
             question = self.flow.question(draft.step)
             assert question is not None
@@ -69,11 +74,18 @@ class Progress:
         assert question is not None
         if question.required and draft.step not in draft.answers:
             return self.stay(state, (text("skip_required"),))
+        answer = draft.answers.get(draft.step)
+        if answer is not None and is_overlong(question, answer.value):
+            return self.stay(state)  # it has to fit first: the way out is shown again
         return self.advance(state, draft)
 
     def first_missing(self, draft: Draft) -> str | None:
-        """Key of the first required question without an answer (a flow may have grown)."""
-        return next(
-            (q.key for q in self.flow.questions if q.required and q.key not in draft.answers),
-            None,
-        )
+        """Key of the first required question without an answer (a flow may have grown),
+        or with one still too long to keep."""
+        for q in self.flow.questions:
+            answer = draft.answers.get(q.key)
+            if (q.required and answer is None) or (
+                answer is not None and is_overlong(q, answer.value)
+            ):
+                return q.key
+        return None

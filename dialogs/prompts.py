@@ -57,6 +57,8 @@ def question_reply(
         text("question", prompt=prompt),
         text("hint", hint=texts.hint),
     ]
+    if question.kind is Kind.TEXT:  # the limit is said before, not after
+        blocks.append(text("limit", limit=question.max_length))
     answer = draft.answers.get(question.key)
     rows = _option_rows(question, draft, language)
     ahead = return_point(flow, draft)
@@ -102,6 +104,13 @@ def _other_picked_before(flow: Flow, draft: Draft, question: Question) -> bool:
     before = flow.questions[index - 1]
     answer = draft.answers.get(before.key)
     return before.is_choice and answer is not None and OTHER in chosen(answer.value)
+
+
+def overlong_reply(question: Question, length: int) -> Reply:
+    """Too long, kept: send a shorter one, or have it cut after its last sentence that fits."""
+    limit = question.max_length
+    cut = Button(text("button_cut", limit=limit), f"cut:{question.key}")
+    return Reply((text("error_overlong", length=length, limit=limit),), ((cut,),))
 
 
 def example_reply(question: Question, language: str) -> Reply:

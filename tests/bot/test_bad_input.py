@@ -121,17 +121,22 @@ async def test_whitespace_only_is_an_empty_answer(harness: BotHarness) -> None:
     assert await snapshot(harness.database) == before
 
 
-async def test_an_answer_over_the_limit_names_the_limit(harness: BotHarness) -> None:
+async def test_an_answer_over_the_limit_is_kept_and_shortened_on_request(
+    harness: BotHarness,
+) -> None:
     anna = await at_the_second_question(harness)
-    before = await snapshot(harness.database)
+    sentence = "Buren koken samen en niemand eet nog alleen op zondag. "  # 55 characters
+    typed = sentence * 37  # 2035 characters, the limit is 2000
 
-    replies = await anna.send("buren " * 166 + "samen")  # 1001 characters, the limit is 1000
+    replies = await anna.send(typed)
 
     assert len(replies) == 1
-    assert "1001 tekens" in replies[0].text and "het maximum is 1000" in replies[0].text
-    assert await snapshot(harness.database) == before
-    replies = await anna.send(("buren " * 166 + "samen")[:1000])
+    assert "2034 tekens" in replies[0].text and "hier passen er 2000" in replies[0].text
+    assert (await draft_answers(harness.database, ANNA))["dream"] == typed.strip(), "kept"
+    replies = await anna.tap("Inkorten")
+    assert "Ingekort tot 1979 tekens" in replies[-1].text
     assert "Vraag 3 van 11" in replies[-1].text
+    assert (await draft_answers(harness.database, ANNA))["dream"] == (sentence * 36).strip()
 
 
 async def test_html_and_markdown_characters_come_back_verbatim(harness: BotHarness) -> None:

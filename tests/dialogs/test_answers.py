@@ -12,6 +12,7 @@ from dialogs.answers import (
     display,
     is_thin,
     normalise_phone,
+    shorten,
     unclear_choice,
 )
 from dialogs.flow import Question
@@ -38,13 +39,13 @@ def test_an_empty_message_is_refused_and_changes_nothing(typed: str) -> None:
     assert chat.state == before
 
 
-def test_a_too_long_answer_is_refused_with_the_limit_and_its_length() -> None:
+def test_a_too_long_answer_is_kept_and_can_be_shortened_or_replaced() -> None:
     chat = Chat.consented()
-    before = chat.state
     chat.say("a" * 301)
-    assert chat.keys() == ["error_too_long"]
-    assert chat.values("error_too_long") == {"limit": 300, "length": 301}
-    assert chat.state == before
+    assert chat.keys() == ["error_overlong"]
+    assert chat.values("error_overlong") == {"limit": 300, "length": 301}
+    assert chat.answers == {"idea": "a" * 301}, "nothing typed is thrown away"
+    assert chat.data() == ["cut:idea"] and chat.step == "idea"
 
 
 def test_an_answer_of_exactly_the_limit_is_accepted() -> None:
@@ -331,3 +332,49 @@ def test_a_shared_phone_only_answers_phone_like_questions() -> None:
 )
 def test_what_counts_as_thin(key: str, value: str, thin: bool) -> None:
     assert is_thin(_q(key), value) is thin
+
+
+def test_a_kept_overlong_answer_is_cut_after_its_last_sentence_that_fits() -> None:
+    chat = Chat.consented()
+    first = "Een buurtfrigo voor iedereen in de wijk. " * 7  # 7 × 41 = 287 characters
+    chat.say(first + "En nog een lange zin die net niet meer past in de ruimte.")
+
+    chat.press("cut:idea")
+
+    assert chat.answers["idea"] == first.strip()
+    assert chat.keys()[0] == "cut_done" and chat.step == "dream"
+
+
+def test_an_overlong_answer_must_fit_before_going_on() -> None:
+    chat = Chat.consented()
+    chat.say("a" * 301)
+    before = chat.state
+
+    chat.press("next:idea")
+    chat.command("skip")
+
+    assert chat.state.draft == before.draft
+    assert "error_overlong" in chat.keys(), "the way out is said again"
+    chat.say("Een buurtfrigo in Borgerhout voor de overschotten van supermarkten")
+    assert chat.step == "dream", "a shorter answer replaces it"
+
+
+def test_a_long_text_question_says_its_limit_before_it_is_answered() -> None:
+    chat = Chat.consented().answer_until("dream")
+
+    assert chat.values("limit") == {"limit": 2000}
+
+
+@pytest.mark.parametrize(
+    ("value", "limit", "cut"),
+    [
+        ("Eén. Twee. Drie.", 12, "Eén. Twee."),
+        ("woord " * 10, 20, "woord woord woord…"),
+        ("kort", 10, "kort"),
+    ],
+)
+def test_shortening_keeps_whole_sentences_or_else_whole_words(
+    value: str, limit: int, cut: str
+) -> None:
+    assert shorten(value, limit) == cut
+    assert len(shorten(value, limit)) <= limit

@@ -200,7 +200,7 @@ def test_an_unknown_command_says_so_and_changes_nothing(name: str) -> None:
     chat = Chat.consented()
     before = chat.state
     chat.command(name)
-    assert chat.keys() == ["unknown_command", "progress", "question", "hint"], "then the step"
+    assert chat.keys() == ["unknown_command", "progress", "question", "hint", "limit"]
     assert "ex:idea" in chat.data(), "with its buttons"
     assert chat.values("unknown_command") == {"command": name}
     assert chat.state == before
@@ -387,14 +387,14 @@ def test_there_is_never_a_second_follow_up_for_the_same_question() -> None:
     assert chat.step == "dream"
 
 
-def test_a_combined_answer_that_grows_too_long_is_refused_and_the_first_part_kept() -> None:
+def test_a_combined_answer_that_grows_too_long_is_kept_to_be_shortened() -> None:
     chat = Chat.consented()
     chat.say("buurtfrigo")
     chat.say("x" * 290)
-    assert chat.keys() == ["error_too_long_follow_up"]
-    # the person is told what *they* typed and how much room the first part leaves
-    assert chat.values("error_too_long_follow_up") == {"room": 289, "length": 290}
-    assert chat.answers == {"idea": "buurtfrigo"} and chat.draft.nudged
+    assert chat.keys() == ["error_overlong"]
+    assert chat.values("error_overlong") == {"length": 301, "limit": 300}
+    assert chat.answers == {"idea": "buurtfrigo\n" + "x" * 290}, "both parts kept"
+    assert not chat.draft.nudged and chat.step == "idea"
 
 
 def test_a_follow_up_replaces_a_first_answer_that_said_nothing() -> None:
