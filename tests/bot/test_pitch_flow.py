@@ -62,7 +62,7 @@ SPEAKS = {
         thanks="Bedankt! Je pitch is ingestuurd.",
         reference="Je referentie is <b>P-2026-0001</b>",
         my_pitches="Je pitches",
-        status_new="ontvangen, wacht op een eerste lezing",
+        status_new="ontvangen, we lezen hem binnenkort",
     ),
     "en": Speaks(
         welcome="Welcome! Pitch us your idea",
@@ -76,7 +76,7 @@ SPEAKS = {
         thanks="Thank you! Your pitch has been sent.",
         reference="Your reference is <b>P-2026-0001</b>",
         my_pitches="Your pitches",
-        status_new="received, waiting for a first read",
+        status_new="received, we'll read it soon",
     ),
     "fr": Speaks(
         welcome="Bienvenue ! Présentez-nous votre idée",
@@ -90,7 +90,7 @@ SPEAKS = {
         thanks="Merci ! Votre pitch a bien été envoyé.",
         reference="Votre référence est <b>P-2026-0001</b>",
         my_pitches="Vos pitchs",
-        status_new="reçu, en attente d'une première lecture",
+        status_new="reçu, nous le lirons bientôt",
     ),
 }
 

@@ -333,7 +333,7 @@ async def test_the_pitcher_is_not_bothered_with_internal_steps(
 
     assert only(replies, ANNA) == []
     mine = (await anna.send("/mypitches"))[-1].text
-    expected = MYPITCHES.get(status, "received, waiting for a first read")
+    expected = MYPITCHES.get(status, "received, we'll read it soon")
     assert f"{reference}</b> – {expected}" in mine
 
 
