@@ -6,8 +6,11 @@ Lets anyone try or demonstrate the whole flow without a Telegram token.
 from __future__ import annotations
 
 import asyncio
+import sys
 import threading
 from collections.abc import Awaitable, Callable
+
+from prompt_toolkit import PromptSession
 
 from dialogs.catalog import Catalog
 from dialogs.events import Command, Event, Pressed, Said, clean_text
@@ -25,11 +28,32 @@ Writer = Callable[[str], None]
 
 
 async def read_stdin() -> str | None:
-    """One line from the terminal; None at end of input.
+    """One answer from the terminal; None at end of input.
 
-    ``input()`` runs in a daemon thread so Ctrl-C ends the chat at once instead of
-    waiting for a line that will never come.
+    At a terminal, prompt-toolkit reads it: a pasted text of several lines arrives as one
+    answer (bracketed paste), Enter sends it. Piped input is read line by line.
     """
+    if sys.stdin.isatty():
+        return await _read_terminal()
+    return await _read_line()
+
+
+_SESSION: PromptSession[str] | None = None
+
+
+async def _read_terminal() -> str | None:
+    global _SESSION
+    if _SESSION is None:
+        _SESSION = PromptSession()
+    try:
+        return await _SESSION.prompt_async("> ")
+    except EOFError:
+        return None
+
+
+async def _read_line() -> str | None:
+    """``input()`` runs in a daemon thread so Ctrl-C ends the chat at once instead of
+    waiting for a line that will never come."""
     loop = asyncio.get_running_loop()
     line: asyncio.Future[str | None] = loop.create_future()
 
@@ -49,6 +73,21 @@ async def read_stdin() -> str | None:
 
     threading.Thread(target=read, daemon=True).start()
     return await line
+
+
+CONTINUED = "\\"
+"""A line ending with a backslash goes on on the next line (of the same answer)."""
+
+
+async def read_answer(read: Reader) -> str | None:
+    """One answer: a line, or several joined where a line ends with a backslash."""
+    line = await read()
+    while line is not None and line.endswith(CONTINUED):
+        more = await read()
+        line = line[: -len(CONTINUED)] + ("\n" + more if more is not None else "")
+        if more is None:
+            break
+    return line
 
 
 def show(catalog: Catalog, response: Response, write: Writer) -> dict[str, str]:
@@ -92,7 +131,7 @@ async def run_console(
     buttons = show(catalog, first, write)
     language = first.language
     try:
-        while (line := await read()) is not None:
+        while (line := await read_answer(read)) is not None:
             if line.strip().lower() in QUIT:
                 break
             response = await conversations.handle(person, event_of_line(line, buttons))

@@ -13,6 +13,7 @@ from services.conversation import Conversations
 from storage import pitchers
 from storage.database import Database
 from storage.models import Pitch
+from tests.bot.scenario import draft_answers
 
 
 def scripted(lines: Iterable[str]) -> Reader:
@@ -100,3 +101,45 @@ async def test_a_number_after_a_reply_without_buttons_still_presses_the_buttons_
     assert "Vraag 1 van 11" in screen, "the consent button was pressed"
     async with database.sessions() as session:
         assert (await pitchers.load(session, CONSOLE_PERSON.user_id))[0] is not None
+
+
+async def test_a_line_ending_with_a_backslash_goes_on_on_the_next(database: Database) -> None:
+    screen = await chat(
+        database,
+        ["1", "Een buurtfrigo in Borgerhout\\", "voor buren die overschotten delen"],
+    )
+
+    answers = await draft_answers(database, CONSOLE_PERSON.user_id)
+    assert answers["idea"] == "Een buurtfrigo in Borgerhout\nvoor buren die overschotten delen"
+    assert "Vraag 2 van 11" in screen, "one answer, not two"
+
+
+async def test_a_pasted_text_of_several_lines_is_one_answer_at_a_terminal() -> None:
+    """prompt-toolkit reads what a terminal pastes (bracketed paste) as one answer."""
+    from prompt_toolkit.application import create_app_session
+    from prompt_toolkit.input import create_pipe_input
+    from prompt_toolkit.output import DummyOutput
+
+    from cli import console
+
+    with create_pipe_input() as typed, create_app_session(input=typed, output=DummyOutput()):
+        console._SESSION = None
+        typed.send_text("\x1b[200~Eerste regel\nTweede regel\x1b[201~\r")
+        answer = await console._read_terminal()
+    console._SESSION = None
+
+    assert answer == "Eerste regel\nTweede regel"
+
+
+async def test_ticking_several_by_number_says_what_was_ticked(database: Database) -> None:
+    lines = ["1"] + [
+        "Een buurtfrigo in elke wijk zodat niemand nog voedsel moet weggooien",
+        "Een stad waar overschotten van winkels elke dag bij buren terechtkomen",
+        "Gezinnen met een krap budget eten te weinig vers, winkels gooien veel weg",
+        "Winkels, buurthuizen en vrijwilligers zetten samen een ophaalronde op",
+        "1,2",
+    ]
+
+    screen = await chat(database, lines)
+
+    assert "👍 Genoteerd: 📦 Een product; 🤝 Een dienst" in screen
