@@ -16,21 +16,25 @@ from dialogs.answers import (
     Rejected,
     check_shared_phone,
     check_typed,
+    chosen,
     display,
     is_filler,
     is_overlong,
     is_place,
     is_thin,
+    join_choices,
 )
 from dialogs.buttons import press
 from dialogs.events import FILE_KINDS, MAX_FILE_BYTES, Command, Edited, Event, Pressed, Said, Shared
-from dialogs.flow import Flow, Question
+from dialogs.flow import Flow, Kind, Question
 from dialogs.languages import LANGUAGES
-from dialogs.matching import Choices
+from dialogs.matching import Choices, fold
 from dialogs.progress import Progress
 from dialogs.replies import Effect, Outcome, Reply, Text, text
 from dialogs.state import Answer, Draft, Phase, State
 
+LANGUAGE_NAME_LENGTH = 4
+"""Language codes ("en" is Dutch for "and") only count at the consent, names anywhere."""
 CONSENT_VERSION = "2026-11"
 """Which consent text the person agreed to; bump it when the consent text changes."""
 
@@ -63,6 +67,29 @@ class Engine:
         )
         """What typed words mean at the consent: yes, no, or a language."""
         self.not_places = [w for ws in words.not_places.values() for w in ws]
+        self.consent_by_language = {
+            answer: {code: {fold(w) for w in by.get(code, ())} for code in LANGUAGES}
+            for answer, by in (("yes", words.yes), ("no", words.no))
+        }
+        """The consent's words per language: "oui" agrees in French."""
+        self.controls = {
+            action: {fold(w) for ws in by.values() for w in ws}
+            for action, by in (
+                ("done", words.done),
+                ("skip", words.skip),
+                ("keep", words.keep),
+                ("send", words.send),
+                ("cut", words.cut),
+            )
+        }
+        """The buttons' words: only a whole typed text that is one of them counts."""
+        self.language_names = {
+            fold(w): code
+            for code, ws in words.languages.items()
+            for w in ws
+            if len(fold(w)) >= LANGUAGE_NAME_LENGTH
+        }
+        """Language names that switch the language whenever typed on their own."""
         self.fillers = [w for ws in words.fillers.values() for w in ws]
 
     def handle(self, state: State, event: Event) -> Outcome:
@@ -150,6 +177,12 @@ class Engine:
     def _said(self, state: State, said: Said) -> Outcome:
         draft = state.draft
         if not state.consented:
+            typed = fold(said.text)
+            for answer, by_language in self.consent_by_language.items():
+                languages = [code for code, words in by_language.items() if typed in words]
+                if languages:  # the language of the word, unless it is one of several
+                    language = state.language if state.language in languages else languages[0]
+                    return press(self.progress, state, f"consent:{answer}:{language}")
             meant = self.consent_words.match(said.text)
             if meant in ("yes", "no"):
                 return press(self.progress, state, f"consent:{meant}:{state.language}")
@@ -158,6 +191,9 @@ class Engine:
             return self.progress.stay(state, (text("consent_first"),))
         if draft is None:
             return Outcome(state, (Reply((text("no_draft"),)),), (Effect.RELAY,))
+        control = self._control(draft, fold(said.text))
+        if control is not None:  # a button's words, typed: that button
+            return press(self.progress, state, control)
         if draft.phase is Phase.REVIEW:
             use = (text("review_use_buttons"),)
             return Outcome(state, (prompts.review_reply(self.flow, draft, state.language, use),))
@@ -171,21 +207,44 @@ class Engine:
         if not isinstance(checked, Accepted):
             if question.place is not None and is_place(said.text, self.not_places):
                 return self._place(state, draft, question, said)
-            if question.is_choice:
+            if question.options:  # the buttons again, beside what to do
                 reply = prompts.question_reply(self.flow, draft, state.language, (checked.reason,))
                 return Outcome(state, (reply,))
             return Outcome(state, (Reply((checked.reason,)),))
-        answers = {**draft.answers, question.key: Answer(checked.value, said.message_id)}
+        value = checked.value
+        if question.kind is Kind.MULTI_CHOICE and previous is not None:
+            # typed options are ticked beside those already ticked, as taps would be
+            value = join_choices(question, chosen(previous.value) + chosen(value))
+        answers = {**draft.answers, question.key: Answer(value, said.message_id)}
         draft = replace(draft, answers=answers)
-        if not draft.nudged and is_thin(question, checked.value):
+        if not draft.nudged and is_thin(question, value):
             draft = replace(draft, nudged=True)
             reply = prompts.nudge_reply(question, state.language)
             return Outcome(replace(state, draft=draft), (reply,))
         lead: tuple[Text, ...] = ()
         if question.is_choice:  # typed words for buttons: say how they were understood
-            value = display(question, checked.value, state.language)
-            lead = (text("choice_understood", value=value),)
+            lead = (text("choice_understood", value=display(question, value, state.language)),)
         return self.progress.advance(state, draft, lead)
+
+    def _control(self, draft: Draft, typed: str) -> str | None:
+        """The button a whole typed text names among those shown now: a language name
+        anywhere, "klaar", "overslaan", "antwoord behouden", "insturen", "inkorten"."""
+        if typed in self.language_names:
+            return f"lang:{self.language_names[typed]}"
+        if draft.phase is Phase.REVIEW:
+            return "send" if typed in self.controls["send"] else None
+        question = self._current(draft)
+        answer = draft.answers.get(question.key)
+        shown: list[tuple[str, str]] = []
+        if answer is not None and is_overlong(question, answer.value):
+            shown.append(("cut", f"cut:{question.key}"))
+        elif question.kind is Kind.MULTI_CHOICE:
+            shown.append(("done", f"done:{question.key}"))
+        elif answer is not None:
+            shown.append(("keep", f"{'keep' if draft.nudged else 'next'}:{question.key}"))
+        if not question.required:
+            shown.append(("skip", f"skip:{question.key}"))
+        return next((data for action, data in shown if typed in self.controls[action]), None)
 
     def _overlong(self, state: State, draft: Draft, question: Question, answer: Answer) -> Outcome:
         """Longer than the question allows: kept as typed (nothing is thrown away), and

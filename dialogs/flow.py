@@ -168,6 +168,14 @@ class Words(_Strict):
     no: dict[str, tuple[Word, ...]] = {}
     languages: dict[str, tuple[Word, ...]] = {}
     """Per language code: the words that name that language ("vlaams", "anglais")."""
+    done: dict[str, tuple[Word, ...]] = {}
+    """The buttons as typed: "done" at a multi-choice, "skip" at an optional question,
+    "keep" an answer given, "send" the review card, "cut" a too long answer. Only the
+    whole text counts (case and accents aside): they are never taken from an answer."""
+    skip: dict[str, tuple[Word, ...]] = {}
+    keep: dict[str, tuple[Word, ...]] = {}
+    send: dict[str, tuple[Word, ...]] = {}
+    cut: dict[str, tuple[Word, ...]] = {}
     fillers: dict[str, tuple[Word, ...]] = {}
     """Answers to a follow-up that add nothing ("weet ik niet", "zie boven", "idem"):
     dropped, the first answer kept as it was."""

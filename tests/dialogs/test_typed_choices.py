@@ -10,6 +10,7 @@ import pytest
 
 from dialogs.answers import check_typed
 from dialogs.matching import fold
+from dialogs.replies import Effect
 from dialogs.state import State
 from tests.dialogs.chat import FLOW, Chat
 
@@ -158,3 +159,89 @@ def test_words_that_are_no_place_are_not_taken_for_one(typed: str) -> None:
 def test_folding_sets_case_accents_emoji_and_punctuation_aside() -> None:
     assert fold("💭 Het is nog een DRÓÓM!") == "het is nog een droom"
     assert fold("  Sint-Niklaas ") == "sint niklaas"
+
+
+# --- the buttons' own words, typed (found in a newcomer's walk-through) -------------------
+
+
+def test_typing_the_shorten_words_shortens_the_kept_answer_never_replaces_it() -> None:
+    chat = Chat.consented()
+    long_answer = "Een buurtfrigo voor iedereen in de wijk. " * 8
+    chat.say(long_answer)
+
+    chat.say("inkorten")
+
+    assert chat.answers["idea"].startswith("Een buurtfrigo") and len(chat.answers["idea"]) <= 300
+    assert chat.keys()[0] == "cut_done"
+
+
+def test_typing_done_at_a_multi_choice_moves_on_with_the_ticks() -> None:
+    chat = Chat.consented().answer_until("support")
+    chat.press("tog:support:2")
+
+    chat.say("klaar")
+
+    assert chat.answers["support"] == "coaching" and chat.step == "support_detail"
+
+
+def test_typing_keep_keeps_the_answer_given() -> None:
+    chat = Chat.consented().answer_until("dream")
+    chat.command("back")
+
+    chat.say("antwoord behouden")
+
+    assert chat.step == "dream" and not chat.answers["idea"].startswith("antwoord")
+
+
+@pytest.mark.parametrize("typed", ["overslaan", "Passer", "skip"])
+def test_typing_skip_at_an_optional_question_skips_it(typed: str) -> None:
+    chat = Chat.consented().answer_until("on_board")
+
+    chat.say(typed)
+
+    assert "on_board" not in chat.answers and chat.step == "stage"
+
+
+@pytest.mark.parametrize("typed", ["insturen", "Envoyer"])
+def test_typing_send_on_the_review_card_sends(typed: str) -> None:
+    chat = Chat.consented().answer_all()
+
+    chat.say(typed)
+
+    assert Effect.SUBMIT in chat.effects
+
+
+def test_a_typed_consent_word_gives_its_own_language() -> None:
+    chat = Chat(State("nl"))
+
+    chat.say("oui")
+
+    assert chat.state.consented and chat.state.language == "fr"
+
+
+def test_a_language_name_typed_during_a_draft_switches_the_language_and_is_no_answer() -> None:
+    chat = Chat.consented()
+
+    chat.say("Français")
+
+    assert chat.state.language == "fr" and chat.answers == {}
+    assert chat.keys()[0] == "language_set"
+
+
+def test_an_option_typed_at_a_multi_choice_is_ticked_beside_the_earlier_ticks() -> None:
+    chat = Chat.consented().answer_until("support")
+    chat.press("tog:support:2")
+    chat.press("tog:support:3")
+
+    chat.say("iets anders")
+
+    assert chat.answers["support"] == "coaching,funding,other"
+
+
+def test_already_named_is_filler_in_every_language() -> None:
+    chat = Chat.consented("fr").answer_until("connect")
+    chat.say("ça dépend")  # names no partner: the one follow-up
+
+    chat.say("je les ai déjà cités")
+
+    assert chat.answers["connect"] == "ça dépend" and chat.keys()[0] == "follow_up_kept"
