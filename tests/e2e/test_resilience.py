@@ -45,7 +45,7 @@ async def test_sigterm_mid_pitch_then_the_pitcher_continues_where_they_were(
         await kim.send_text(ANSWERS["nl"]["change"])
         own_bot.start()
         question = await kim.next_message(prompt("solution_form", "nl"))
-        assert "Vraag 5 van 11" in body(question)
+        assert "Vraag 5a van 11" in body(question)
 
         # /start offers to continue at that question; nothing typed before is lost
         await kim.send_command("/start")
