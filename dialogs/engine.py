@@ -17,13 +17,14 @@ from dialogs.answers import (
     is_filler,
     is_thin,
 )
-from dialogs.buttons import press
+from dialogs.buttons import document_asked, press
 from dialogs.events import FILE_KINDS, MAX_FILE_BYTES, Command, Edited, Event, Pressed, Said, Shared
 from dialogs.flow import Flow, Question
 from dialogs.languages import LANGUAGES
 from dialogs.progress import Progress
 from dialogs.replies import Effect, Outcome, Reply, text
 from dialogs.state import Answer, Draft, Phase, State
+from dialogs.threads import find_reference
 
 CONSENT_VERSION = "2026-11"
 """Which consent text the person agreed to; bump it when the consent text changes."""
@@ -92,6 +93,9 @@ class Engine:
             case "language":
                 return Outcome(state, (prompts.language_reply(),))
             case "mypitches":
+                reference = find_reference(command.argument)  # /mypitches P-2026-0042
+                if reference is not None:
+                    return document_asked(state, reference)
                 return Outcome(state, effects=(Effect.LIST_PITCHES,))
             case "forgetme" if state.consented:
                 asking = replace(state, confirming_forget=True)
