@@ -12,7 +12,7 @@ A long one breaks onto further pages; a label is never left alone at the foot of
 from __future__ import annotations
 
 from fpdf import FPDF
-from fpdf.enums import MethodReturnValue, XPos, YPos
+from fpdf.enums import XPos, YPos
 
 from services.pitch_document import ENCODING, PAGE, DocumentText
 
@@ -86,38 +86,73 @@ def render_pdf(document: DocumentText) -> bytes:
 
 def _answer(pdf: FPDF, label: str, body: str) -> None:
     """The label on the left, the answer beside it; both start on the same page."""
-    answers = pdf.epw - LABELS - GUTTER
-    _style(pdf, ACCENT, "B", 9)
-    label_lines = _lines(pdf, LABELS, label)
-    _style(pdf, INK, "", 9.5)
-    body_lines = _lines(pdf, answers, body)
-    if pdf.will_page_break(max(label_lines, min(body_lines, 2)) * LINE):
+    if pdf.will_page_break(2 * LINE):  # a label (two lines at most) and its first lines
         pdf.add_page()
     top, page = pdf.get_y(), pdf.page
     _style(pdf, ACCENT, "B", 9)
-    pdf.multi_cell(LABELS, LINE, label, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    _lines(pdf, pdf.l_margin, LABELS, label)
     below_label = pdf.get_y()
-    pdf.set_xy(pdf.l_margin + LABELS + GUTTER, top)
+    pdf.set_y(top)
     _style(pdf, INK, "", 9.5)
-    pdf.multi_cell(answers, LINE, body, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    _lines(pdf, pdf.l_margin + LABELS + GUTTER, pdf.epw - LABELS - GUTTER, body)
     if pdf.page == page:  # the answer did not run onto the next page
         pdf.set_y(max(pdf.get_y(), below_label))
     pdf.ln(SPACE)
 
 
-def _lines(pdf: FPDF, width: float, words: str) -> int:
-    """How many lines ``words`` take in a column this wide, in the current font."""
-    lines = pdf.multi_cell(width, LINE, words, dry_run=True, output=MethodReturnValue.LINES)
-    return max(len(lines), 1) if isinstance(lines, list) else 1
+def _paragraph(pdf: FPDF, words: str, height: float) -> None:
+    _lines(pdf, pdf.l_margin, pdf.epw, words, height)
+
+
+def _lines(pdf: FPDF, x: float, width: float, words: str, height: float = LINE) -> None:
+    """``words`` in a column at ``x``, broken into lines; a line that does not fit on the
+    page starts the next one, in the same column."""
+    for line in _wrap(pdf, words, width - 2 * pdf.c_margin):
+        pdf.set_x(x)
+        pdf.cell(width, height, line, new_x=XPos.LEFT, new_y=YPos.NEXT)
+
+
+def _wrap(pdf: FPDF, words: str, width: float) -> list[str]:
+    """The lines ``words`` take in the current font: broken between words, and inside a
+    word longer than a whole line.
+
+    fpdf2's own ``multi_cell`` does this too, but measures every line again for each
+    character added: several times slower, and a document is made for every pitch.
+    """
+    space = pdf.get_string_width(" ")
+    lines: list[str] = []
+    for paragraph in words.split("\n"):
+        line, used = "", 0.0
+        for word in paragraph.split(" "):
+            size = pdf.get_string_width(word)
+            if line and used + space + size <= width:
+                line, used = f"{line} {word}", used + space + size
+                continue
+            if line:
+                lines.append(line)
+            while size > width:  # a word longer than a line: as much as fits, then on
+                cut = _fitting(pdf, word, width)
+                lines.append(word[:cut])
+                word = word[cut:]
+                size = pdf.get_string_width(word)
+            line, used = word, size
+        lines.append(line)
+    return lines
+
+
+def _fitting(pdf: FPDF, word: str, width: float) -> int:
+    """How many of ``word``'s first characters fit in ``width`` (at least one)."""
+    used = 0.0
+    for count, char in enumerate(word):
+        used += pdf.get_string_width(char)
+        if used > width:
+            return max(count, 1)
+    return len(word)
 
 
 def _style(pdf: FPDF, colour: tuple[int, int, int], style: str, size: float) -> None:
     pdf.set_text_color(*colour)
     pdf.set_font(FONT, style=style, size=size)
-
-
-def _paragraph(pdf: FPDF, words: str, height: float) -> None:
-    pdf.multi_cell(0, height, words, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
 
 def _rule(pdf: FPDF) -> None:
