@@ -72,7 +72,8 @@ def test_a_normal_pitch_is_one_page_with_every_answer_under_its_label(language: 
         assert f"{label} {value}" in shown, (label, value)
     assert "Anna Peeters" in shown  # the pitcher's own document: name and contact too
     headings = [
-        s.heading for s in document_text(sent_pitch(answers), FLOW, CATALOG, language).sections
+        s.heading
+        for s in document_text(sent_pitch(answers, language), FLOW, CATALOG, language).sections
     ]
     answered = [q.texts[language].label for q in FLOW.questions if q.key in answers]
     assert headings == answered
