@@ -9,6 +9,7 @@ from telegram.constants import ParseMode
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
 from telegram.request import BaseRequest, HTTPXRequest
 
+from bot.documents import PitchDocuments
 from bot.inbox import Inbox, InboxRequest
 from bot.limits import SendingRateLimiter
 from bot.ordering import PerChatUpdateProcessor
@@ -65,6 +66,7 @@ def build_application(
     desk = StaffDesk(conversations.database, conversations.clock)
     language = settings.default_language
     redelivery = Redelivery(conversations, catalog)
+    documents = PitchDocuments(conversations.flow, catalog, settings.organisation_contact)
     posting = Posting(conversations.database, conversations.clock)
     notifier = TeamNotifier(
         posting,
@@ -104,6 +106,7 @@ def build_application(
     async def stop_sending(_: Application) -> None:  # type: ignore[type-arg]
         await team.notifier.sending.stop()
         await redelivery.sending.stop()
+        await documents.sending.stop()
 
     async def close(_: Application) -> None:  # type: ignore[type-arg]
         await inbox.flush()
@@ -117,9 +120,9 @@ def build_application(
     application = builder.build()
     register_staff(application, team, settings.card_retry_seconds)
     redelivery.job_queue = application.job_queue
-    PitcherHandlers(conversations, catalog, redelivery, team.notifier.sending.wake).register(
-        application
-    )
+    PitcherHandlers(
+        conversations, catalog, redelivery, team.notifier.sending.wake, documents
+    ).register(application)
     application.add_error_handler(ErrorReporter(conversations, catalog).on_error)
     return application
 

@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 from telegram import Bot, CallbackQuery, Chat, Update
 from telegram.ext import Application, CallbackQueryHandler, ContextTypes, MessageHandler, filters
 
+from bot.documents import PitchDocuments
 from bot.redelivery import TRANSIENT, Redelivery
 from bot.render import render_label, render_text
 from bot.sending import answer_query, send_replies
@@ -57,11 +58,13 @@ class PitcherHandlers:
         catalog: Catalog,
         redelivery: Redelivery,
         wake_team: WakeTeam = nobody,
+        documents: PitchDocuments | None = None,
     ) -> None:
         self.conversations = conversations
         self.catalog = catalog
         self.redelivery = redelivery
         self.wake_team = wake_team
+        self.documents = documents or PitchDocuments(conversations.flow, catalog)
 
     def register(self, application: Application) -> None:  # type: ignore[type-arg]
         private = filters.ChatType.PRIVATE
@@ -93,9 +96,10 @@ class PitcherHandlers:
                 )
             if response is None:
                 response = await self.conversations.handle(person, event, update.update_id)
-        await self._answer(context.bot, chat.id, response)
+        shown = await self._answer(context.bot, chat.id, response)
         if response.queued:  # after the person's own answer: theirs goes first
             self.wake_team(context.bot)
+        self._document(context.bot, chat.id, response, shown)
 
     async def on_press(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """A button press: only its owner, in their private chat, may press it."""
@@ -119,22 +123,38 @@ class PitcherHandlers:
             else None
         )
         await answer_query(query, notice)
-        await self._answer(context.bot, chat.id, response, query)
+        shown = await self._answer(context.bot, chat.id, response, query)
         if response.queued:
             self.wake_team(context.bot)
+        self._document(context.bot, chat.id, response, shown)
 
     async def _answer(
         self, bot: Bot, chat_id: int, response: Response, query: CallbackQuery | None = None
-    ) -> None:
-        """Send the answer; when Telegram cannot take it now, it is owed (bot.redelivery)."""
+    ) -> bool:
+        """Send the answer; when Telegram cannot take it now, it is owed (bot.redelivery)
+        and False is returned."""
         try:
             await send_replies(
                 bot, self.catalog, chat_id, response.language, response.replies, query
             )
         except TRANSIENT:
             await self.redelivery.owe(chat_id, response.sent)
+            return False
         except Exception as error:
             raise NotShown() from error
+        return True
+
+    def _document(self, bot: Bot, chat_id: int, response: Response, shown: bool) -> None:
+        """Queue the PDF of a pitch just sent or asked for; it follows the answer.
+
+        Only when the answer got through: Telegram is unreachable otherwise, and what is
+        owed is the reference, not the document (/mypitches brings it). A repeated
+        update queues nothing again: its :class:`Response` has no document.
+        """
+        if response.document is None or not shown:
+            return
+        asked = response.sent is None
+        self.documents.queue(bot, chat_id, response.language, response.document, asked=asked)
 
     async def on_group_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Pitches are personal: point a group to a private chat, once per group, quietly."""

@@ -27,6 +27,7 @@ EXPECTED = {
     "card_retry_seconds": "a number of seconds above 0",
     "digest_hour": "an hour from 0 to 23 (Brussels time), or empty for no daily digest",
     "waiting_days": "a whole number of days, 1 or more",
+    "organisation_contact": "free text: the organisation's name, e-mail, website",
 }
 """What each setting takes, said to whoever set it wrong."""
 
@@ -61,15 +62,18 @@ class Settings(BaseSettings):
     """The hour (Brussels time) of the staff group's daily digest; None: no digest."""
     waiting_days: int = Field(default=3, ge=1)
     """After this many days a pitch waiting for our answer is in the digest."""
+    organisation_contact: str | None = None
+    """Who the pitcher can reach (name, e-mail, website), on the PDF of their pitch under
+    "what happens next"; None: that line is left out."""
 
     @field_validator("telegram_bot_token", mode="before")
     @classmethod
     def _blank_token_is_none(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
 
-    @field_validator("flow_file", mode="before")
+    @field_validator("flow_file", "organisation_contact", mode="before")
     @classmethod
-    def _blank_path_is_none(cls, value: object) -> object:
+    def _blank_is_none(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
 
     @field_validator("staff_ids", mode="before")

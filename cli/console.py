@@ -9,6 +9,7 @@ import asyncio
 import sys
 import threading
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 
 from prompt_toolkit import PromptSession
 
@@ -16,6 +17,7 @@ from dialogs.catalog import Catalog
 from dialogs.events import Command, Event, Pressed, Said, clean_text
 from dialogs.replies import text
 from services.conversation import Conversations, Response
+from services.pitch_document import pitch_document
 from services.types import Person
 
 CONSOLE_PERSON = Person(user_id=0, chat_id=0, first_name="terminal")
@@ -118,14 +120,40 @@ def event_of_line(line: str, buttons: dict[str, str]) -> Event:
     return Said(line)
 
 
+def save_document(
+    conversations: Conversations,
+    catalog: Catalog,
+    response: Response,
+    folder: Path,
+    contact: str | None,
+) -> str:
+    """Where Telegram sends the PDF of a pitch sent or asked for, the terminal saves it
+    in ``folder``; the line to show."""
+    if response.document is None:
+        return ""
+    flow, language = conversations.flow, response.language
+    try:
+        document = pitch_document(response.document, flow, catalog, language, contact)
+        path = folder / document.file_name
+        path.write_bytes(document.content)
+    except Exception:  # noqa: BLE001 - the pitch is stored; the file is a courtesy
+        return catalog.render_plain(language, text("document_failed"))
+    return catalog.render_plain(language, text("console_document_saved", path=str(path)))
+
+
 async def run_console(
     conversations: Conversations,
     catalog: Catalog,
     read: Reader = read_stdin,
     write: Writer = print,
     person: Person = CONSOLE_PERSON,
+    documents: Path | None = None,
+    contact: str | None = None,
 ) -> None:
-    """Chat until end of input or /quit; starts with /start like a new Telegram chat."""
+    """Chat until end of input or /quit; starts with /start like a new Telegram chat.
+
+    ``documents``: the folder where the PDF of a pitch sent or asked for is saved (None:
+    not saved); ``contact``: the organisation's, on that PDF."""
     first = await conversations.handle(person, Command("start"))
     write(catalog.render_plain(first.language, text("console_banner")))
     buttons = show(catalog, first, write)
@@ -137,6 +165,8 @@ async def run_console(
             response = await conversations.handle(person, event_of_line(line, buttons))
             language = response.language
             shown = show(catalog, response, write)
+            if documents is not None and response.document is not None:
+                write(save_document(conversations, catalog, response, documents, contact))
             if shown:  # numbers mean the buttons last shown, also after a reply without any
                 buttons = shown
     finally:

@@ -127,7 +127,8 @@ def _chat(settings: Settings) -> int:
             conversations = Conversations(
                 database, flow, default_language=settings.default_language
             )
-            await run_console(conversations, catalog)
+            contact = settings.organisation_contact
+            await run_console(conversations, catalog, documents=Path.cwd(), contact=contact)
         finally:
             await database.dispose()
 

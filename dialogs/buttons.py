@@ -6,6 +6,7 @@ of its own beyond what it names, so buttons survive restarts and stale ones are 
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from dialogs import prompts
@@ -15,6 +16,11 @@ from dialogs.languages import LANGUAGES
 from dialogs.progress import Progress
 from dialogs.replies import Effect, Outcome, Reply, text
 from dialogs.state import Answer, Draft, Phase, State
+from dialogs.threads import REFERENCE_FORMAT, REFERENCE_LENGTH
+
+DOCUMENT = "doc"
+"""``doc:P-2026-0042``: send me the PDF of my pitch (under /mypitches)."""
+_REFERENCE = re.compile(REFERENCE_FORMAT)
 
 
 def press(progress: Progress, state: State, data: str) -> Outcome:
@@ -26,6 +32,10 @@ def press(progress: Progress, state: State, data: str) -> Outcome:
         return _language(progress, state, rest)
     if action == "forget":
         return _forget(progress, state, rest)
+    if action == DOCUMENT:
+        if len(rest) > REFERENCE_LENGTH or not _REFERENCE.fullmatch(rest):
+            return _forged(progress, state)
+        return document_asked(state, rest)
     if action == "ex":
         question = progress.flow.question(rest)
         if question is None:
@@ -45,6 +55,20 @@ def press(progress: Progress, state: State, data: str) -> Outcome:
     if action == "edit":
         return _edit(progress, state, draft, rest)
     return _answer_button(progress, state, draft, action, rest)
+
+
+def document_data(reference: str) -> str:
+    """The callback data of the button that asks for a sent pitch's PDF."""
+    return f"{DOCUMENT}:{reference}"
+
+
+def document_asked(state: State, reference: str) -> Outcome:
+    """The person asks for the PDF of the pitch ``reference`` (a button or
+    ``/mypitches P-2026-0042``). Whether it is theirs only storage can tell: the caller
+    checks. Someone who never consented has no pitch at all."""
+    if not state.consented:
+        return Outcome(state, (Reply((text("document_not_yours"),)),))
+    return Outcome(state, effects=(Effect.DOCUMENT,), document=reference)
 
 
 def _drawable(flow: Flow, action: str, rest: str) -> bool:

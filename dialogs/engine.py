@@ -24,7 +24,7 @@ from dialogs.answers import (
     is_thin,
     join_choices,
 )
-from dialogs.buttons import press
+from dialogs.buttons import document_asked, press
 from dialogs.events import FILE_KINDS, MAX_FILE_BYTES, Command, Edited, Event, Pressed, Said, Shared
 from dialogs.flow import Flow, Kind, Question
 from dialogs.languages import LANGUAGES
@@ -32,6 +32,7 @@ from dialogs.matching import Choices, fold
 from dialogs.progress import Progress
 from dialogs.replies import Effect, Outcome, Reply, Text, text
 from dialogs.state import Answer, Draft, Phase, State
+from dialogs.threads import find_reference
 
 LANGUAGE_NAME_LENGTH = 4
 """Language codes ("en" is Dutch for "and") only count at the consent, names anywhere."""
@@ -136,6 +137,9 @@ class Engine:
             case "language":
                 return Outcome(state, (prompts.language_reply(),))
             case "mypitches":
+                reference = find_reference(command.argument)  # /mypitches P-2026-0042
+                if reference is not None:
+                    return document_asked(state, reference)
                 return Outcome(state, effects=(Effect.LIST_PITCHES,))
             case "forgetme" if state.consented:
                 asking = replace(state, confirming_forget=True)

@@ -89,6 +89,9 @@ class Effect(StrEnum):
     """Reply with the person's pitches and their status."""
     ERASE = "erase"
     """Delete the person and everything of theirs: they confirmed /forgetme."""
+    DOCUMENT = "document"
+    """Send the person the PDF of their sent pitch :attr:`Outcome.document`, once the
+    caller has checked that it is theirs (a refusal otherwise)."""
     RELAY = "relay"
     """Text or a file outside a draft: pass it to the team about the person's latest sent
     pitch.
@@ -106,3 +109,5 @@ class Outcome:
     effects: tuple[Effect, ...] = ()
     notice: Text | None = None
     """A short toast for a pressed button (Telegram's callback answer)."""
+    document: str | None = None
+    """The reference whose document :attr:`Effect.DOCUMENT` asks for (untrusted)."""

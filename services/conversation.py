@@ -41,6 +41,9 @@ class Response:
     queued: bool = False
     sent: str | None = None
     """The reference of a pitch this input sent: it must reach the pitcher, come what may."""
+    document: PitchView | None = None
+    """A sent pitch of this person whose PDF they get now: the one this input sent, or
+    the one they asked for (checked to be theirs). Nice to have: never owed."""
 
 
 class Conversations:
@@ -84,8 +87,7 @@ class Conversations:
                 missed = owed_reference(reference)
             outcome = self.engine.handle(state, event)
             saved = await self._save(session, person, pitcher, row, state, outcome, update_id)
-            replies, queued, sent, pitcher_id = saved
-            replies = (*missed, *replies)
+            replies, queued, pitcher_id = (*missed, *saved.replies), saved.queued, saved.pitcher_id
             if Effect.RELAY in outcome.effects and pitcher_id:
                 open_pitch = await pitches.latest_open(session, pitcher_id)
                 if open_pitch is not None and isinstance(event, Said):
@@ -94,7 +96,14 @@ class Conversations:
                     replies = await self._pass_file(session, open_pitch, person, event)
                     queued = True
             language = outcome.state.language
-            return Response(language, replies, outcome.notice, queued=queued, sent=sent)
+            return Response(
+                language,
+                replies,
+                outcome.notice,
+                queued=queued,
+                sent=saved.sent,
+                document=saved.document,
+            )
 
     async def owe(self, chat_id: int, reference: str | None) -> None:
         """The bot's answer did not reach this chat: queue where they were (and the
@@ -217,17 +226,16 @@ class Conversations:
         before: State,
         outcome: Outcome,
         update_id: int | None,
-    ) -> tuple[tuple[Reply, ...], bool, str | None, int | None]:
-        """What to show, whether the team's outbox got something, a sent pitch's
-        reference, and the pitcher's id (None when nothing of them is stored)."""
+    ) -> _Saved:
+        """Store what the engine decided and say what is left to show."""
         after = outcome.state
         now = self.clock()
         if Effect.ERASE in outcome.effects:
-            return outcome.replies, await self._erase(session, pitcher), None, None
+            return _Saved(outcome.replies, await self._erase(session, pitcher))
         if not after.consented:  # without consent nothing is stored, and nothing was sent
             if Effect.LIST_PITCHES in outcome.effects:
-                return (*outcome.replies, Reply((text("mypitches_none"),))), False, None, None
-            return outcome.replies, False, None, None
+                return _Saved((*outcome.replies, Reply((text("mypitches_none"),))))
+            return _Saved(outcome.replies)
         if pitcher is None:
             pitcher = await pitchers.add_pitcher(
                 session,
@@ -255,12 +263,13 @@ class Conversations:
             last_update_id=claim,
         )
         replies = list(outcome.replies)
-        queued, reference = False, None
+        queued, reference, document = False, None, None
         draft_id = row.id if row is not None else None
         if draft_id is not None and Effect.SUBMIT in outcome.effects:
             reference = await drafts.submit(session, draft_id, now)
             replies.append(Reply((text("submitted", reference=reference),)))
             await outbox.queue(session, "card", now, pitch_id=draft_id)
+            document = await pitches.view(session, draft_id)  # theirs to keep, as sent
             queued, draft_id = True, None
         if draft_id is not None and Effect.DISCARD_DRAFT in outcome.effects:
             await drafts.delete_draft(session, draft_id)
@@ -275,7 +284,34 @@ class Conversations:
             )  # fmt: skip
         if Effect.LIST_PITCHES in outcome.effects:
             replies.append(await my_pitches(session, self.flow, pitcher.id))
-        return tuple(replies), queued, reference, pitcher.id
+        if Effect.DOCUMENT in outcome.effects and outcome.document:
+            document = await self._own_pitch(session, person, outcome.document)
+            if document is None:
+                replies.append(Reply((text("document_not_yours"),)))
+        return _Saved(tuple(replies), queued, reference, pitcher.id, document)
+
+    async def _own_pitch(
+        self, session: Session, person: Person, reference: str
+    ) -> PitchView | None:
+        """The sent pitch ``reference`` if the person asking sent it (the Telegram user
+        id decides: button data can be forged); None for anyone else's or a gone one."""
+        pitch = await pitches.find(session, reference)
+        if pitch is None or pitch.pitcher.telegram_user_id != person.user_id:
+            return None
+        return pitch
+
+
+@dataclass(frozen=True)
+class _Saved:
+    """What an input left to show: replies, whether the team's outbox got something, a
+    sent pitch's reference, the pitcher's id (None when nothing of them is stored) and
+    a pitch whose PDF they get."""
+
+    replies: tuple[Reply, ...]
+    queued: bool = False
+    sent: str | None = None
+    pitcher_id: int | None = None
+    document: PitchView | None = None
 
 
 def _reference(owed: dict[str, object] | None) -> str | None:

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from dialogs.buttons import document_data
 from dialogs.flow import Flow
-from dialogs.replies import Reply, text
+from dialogs.replies import Button, Reply, text
 from dialogs.state import Answer, Draft, Phase
 from storage import drafts
 from storage.database import Session
@@ -17,6 +18,9 @@ from storage.drafts import DraftPlace, DraftRecord
 
 IDEA_PREVIEW = 80
 """Characters of the one-line idea shown in /mypitches."""
+DOCUMENT_BUTTONS = 10
+"""/mypitches offers the PDF of this many newest sent pitches as buttons (any other one
+with ``/mypitches P-2026-0042``)."""
 
 
 def draft_of(flow: Flow, row: DraftRecord | None) -> Draft | None:
@@ -77,12 +81,14 @@ async def save_draft(
 
 
 async def my_pitches(session: Session, flow: Flow, pitcher_id: int) -> Reply:
-    """/mypitches: every pitch of this person, newest first, with its status."""
+    """/mypitches: every pitch of this person, newest first, with its status; a button
+    per sent pitch brings its PDF (see :data:`DOCUMENT_BUTTONS`)."""
     headline = flow.questions[0].key  # the idea in one sentence
     pitches = await drafts.summaries(session, pitcher_id, headline)
     if not pitches:
         return Reply((text("mypitches_none"),))
     blocks = [text("mypitches_title")]
+    documents: list[Button] = []
     for pitch in pitches:
         idea = pitch.headline
         idea = idea if len(idea) <= IDEA_PREVIEW else idea[: IDEA_PREVIEW - 1] + "…"
@@ -91,6 +97,12 @@ async def my_pitches(session: Session, flow: Flow, pitcher_id: int) -> Reply:
             blocks.append(
                 text("mypitches_item", reference=pitch.reference, status=status, idea=idea)
             )
+            label = text("button_document", reference=pitch.reference)
+            documents.append(Button(label, document_data(pitch.reference)))
         else:
             blocks.append(text("mypitches_draft", status=status, idea=idea))
-    return Reply(tuple(blocks))
+    documents = documents[:DOCUMENT_BUTTONS]
+    if documents:
+        blocks.append(text("mypitches_documents"))
+    rows = tuple(tuple(documents[i : i + 2]) for i in range(0, len(documents), 2))
+    return Reply(tuple(blocks), rows)

@@ -11,6 +11,8 @@ import pytest
 from telegram.ext import Application
 
 from bot.app import build_application
+from bot.documents import PitchDocuments
+from bot.pitcher import PitcherHandlers
 from bot.settings import Settings
 from bot.staff.access import StaffGate
 from bot.staff.notify import TeamNotifier
@@ -33,6 +35,16 @@ class FrozenClock:
         return self.now
 
 
+def documents_of(app: Application) -> PitchDocuments:  # type: ignore[type-arg]
+    """The pitchers' PDF sender, as the pitch conversation's handlers hold it."""
+    for handlers in app.handlers.values():
+        for handler in handlers:
+            owner = getattr(handler.callback, "__self__", None)
+            if isinstance(owner, PitcherHandlers):
+                return owner.documents
+    raise AssertionError("the pitch conversation's handlers are not registered")
+
+
 @dataclass
 class BotHarness:
     """A running application plus what a test needs to drive and rebuild it."""
@@ -42,7 +54,12 @@ class BotHarness:
     database: Database
     clock: FrozenClock
 
+    async def settle(self) -> None:
+        """Let the PDF of a pitch go out (it is sent beside the handlers)."""
+        await documents_of(self.app).sending.settled()
+
     def chat(self, **kwargs: object) -> PrivateChat:
+        kwargs.setdefault("settle", self.settle)
         return PrivateChat(self.app, self.request, **kwargs)  # type: ignore[arg-type]
 
 
@@ -149,8 +166,10 @@ class TeamHarness:
         return sender
 
     async def settle(self) -> None:
-        """Let the staff group's sender post what it can now (it runs beside the handlers)."""
+        """Let the staff group's sender post what it can now, and a pitcher's PDF go out
+        (both run beside the handlers)."""
         await self.sender.sending.settled()
+        await documents_of(self.app).sending.settled()
 
     def pitcher(
         self, user_id: int = 1001, first_name: str = "Anna", language_code: str = "nl"

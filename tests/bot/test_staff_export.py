@@ -9,7 +9,7 @@ import zipfile
 import pytest
 
 from bot.staff import export
-from tests.bot.conftest import STAFF_CHAT, TeamHarness
+from tests.bot.conftest import OLGA, STAFF_CHAT, TeamHarness
 from tests.bot.scenario import snapshot, visible
 from tests.bot.staff_scenario import NEUTRAL, send_pitch
 
@@ -100,7 +100,7 @@ async def test_a_big_export_is_zipped_and_a_too_big_one_names_the_cli(
     monkeypatch.setattr(export, "DOCUMENT_LIMIT", 10)
     replies = await olga.send("/export new")
     assert "pitchbot export --status new" in replies[-1].text
-    assert len(team.request.documents) == 2
+    assert len([d for d in team.request.documents if d[0] == OLGA]) == 2
 
 
 async def test_a_stranger_cannot_export(team: TeamHarness) -> None:
@@ -110,7 +110,8 @@ async def test_a_stranger_cannot_export(team: TeamHarness) -> None:
     replies = await team.private(5555, "Eve").send("/export anonymous")
 
     assert [r.text for r in replies] == [NEUTRAL]
-    assert team.request.documents == []
+    # the pitcher's own PDF of the pitch, nothing for Eve
+    assert [name for _, name, _ in team.request.documents] == ["P-2026-0001.pdf"]
     assert await snapshot(team.database) == before
 
 

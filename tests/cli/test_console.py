@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from cli.console import CONSOLE_PERSON, Reader, run_console
@@ -14,6 +16,7 @@ from storage import pitchers
 from storage.database import Database
 from storage.models import Pitch
 from tests.bot.scenario import draft_answers
+from tests.support.pdf import pdf_pages
 
 
 def scripted(lines: Iterable[str]) -> Reader:
@@ -25,10 +28,12 @@ def scripted(lines: Iterable[str]) -> Reader:
     return read
 
 
-async def chat(database: Database, lines: Iterable[str]) -> str:
+async def chat(database: Database, lines: Iterable[str], documents: Path | None = None) -> str:
     out: list[str] = []
     conversations = Conversations(database, load_flow())
-    await run_console(conversations, Catalog.load(), scripted(lines), out.append)
+    await run_console(
+        conversations, Catalog.load(), scripted(lines), out.append, documents=documents
+    )
     return "\n".join(out)
 
 
@@ -40,23 +45,26 @@ async def test_buttons_are_numbered_and_a_number_presses_them(database: Database
     assert screen.splitlines()[-1] == "Tot later! Met pitchbot chat ga je verder waar je was."
 
 
-async def test_a_pitch_can_be_written_and_sent_from_the_terminal(database: Database) -> None:
+ANSWERS = {
+    "idea": "Een buurtfrigo in elke wijk zodat niemand nog voedsel moet weggooien",
+    "dream": "Een stad waar overschotten van winkels elke dag bij buren terechtkomen",
+    "challenge": "Gezinnen met een krap budget eten te weinig vers, winkels gooien veel weg",
+    "change": "Winkels, buurthuizen en vrijwilligers zetten samen een ophaalronde op",
+    "solution": "Koelkasten in buurthuizen, gevuld door vrijwilligers met fietskarren",
+    "novelty_detail": "Voedselbanken werken met een kaart, hier mag iedereen zonder drempel",
+    "connect": "Supermarkten, het OCMW, buurtwerkers en de fietsersbond van onze gemeente",
+    "name": "Anna Peeters",
+    "contact": "anna@example.be",
+}
+
+
+def pitch_lines() -> list[str]:
+    """Consent, every question answered (the first option of each choice), and send."""
     flow = load_flow()
-    answers = {
-        "idea": "Een buurtfrigo in elke wijk zodat niemand nog voedsel moet weggooien",
-        "dream": "Een stad waar overschotten van winkels elke dag bij buren terechtkomen",
-        "challenge": "Gezinnen met een krap budget eten te weinig vers, winkels gooien veel weg",
-        "change": "Winkels, buurthuizen en vrijwilligers zetten samen een ophaalronde op",
-        "solution": "Koelkasten in buurthuizen, gevuld door vrijwilligers met fietskarren",
-        "novelty_detail": "Voedselbanken werken met een kaart, hier mag iedereen zonder drempel",
-        "connect": "Supermarkten, het OCMW, buurtwerkers en de fietsersbond van onze gemeente",
-        "name": "Anna Peeters",
-        "contact": "anna@example.be",
-    }
     lines = ["1"]
     for question in flow.questions:
-        if question.key in answers:
-            lines.append(answers[question.key])
+        if question.key in ANSWERS:
+            lines.append(ANSWERS[question.key])
         elif question.kind == "multi_choice":
             lines += ["1", str(len(question.options) + 1)]  # tick the first, then "Klaar"
         elif question.is_choice:
@@ -64,7 +72,11 @@ async def test_a_pitch_can_be_written_and_sent_from_the_terminal(database: Datab
         else:
             lines.append("/skip")
     lines.append("12")  # the review card: 11 edit buttons, then "Insturen"
-    screen = await chat(database, lines)
+    return lines
+
+
+async def test_a_pitch_can_be_written_and_sent_from_the_terminal(database: Database) -> None:
+    screen = await chat(database, pitch_lines())
 
     assert "[12] 📨 Insturen" in screen
     assert "Je referentie is P-20" in screen
@@ -76,7 +88,35 @@ async def test_a_pitch_can_be_written_and_sent_from_the_terminal(database: Datab
         assert len(sent) == 1
         stored = {a.question_key: a.value for a in sent[0][0].answers}
     assert stored["contact"] == "anna@example.be"
-    assert stored["idea"] == answers["idea"]
+    assert stored["idea"] == ANSWERS["idea"]
+
+
+async def test_the_terminal_saves_the_pitch_as_a_pdf_when_given_a_folder(
+    database: Database, tmp_path: Path
+) -> None:
+    screen = await chat(database, pitch_lines(), documents=tmp_path)
+
+    saved = tmp_path / "P-2026-0001.pdf"
+    assert f"📄 Je pitch staat als PDF in {saved}" in screen
+    [page] = pdf_pages(saved.read_bytes())
+    assert "P-2026-0001" in page and ANSWERS["idea"] in page
+
+    saved.unlink()
+    screen = await chat(database, ["/mypitches P-2026-0001", "/mypitches P-2026-0002"], tmp_path)
+    assert saved.exists()
+    assert "Dat document kan ik je niet sturen" in screen  # there is no second pitch
+    assert [p.name for p in tmp_path.iterdir() if p.suffix == ".pdf"] == [saved.name]
+
+
+async def test_without_a_folder_the_terminal_saves_nothing(
+    database: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+
+    screen = await chat(database, pitch_lines())
+
+    assert "Je referentie is P-2026-0001" in screen and "PDF" not in screen
+    assert list(tmp_path.glob("*.pdf")) == []
 
 
 async def test_a_restarted_terminal_offers_to_continue_where_it_stopped(

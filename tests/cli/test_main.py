@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from bot.logs import setup_logging
+from bot.settings import Settings
 from cli.main import main
 
 ENV_NAMES = (
@@ -22,6 +23,7 @@ ENV_NAMES = (
     "PITCHBOT_STAFF_IDS",
     "PITCHBOT_STAFF_CHAT_ID",
     "PITCHBOT_CARD_RETRY_SECONDS",
+    "PITCHBOT_ORGANISATION_CONTACT",
 )
 
 
@@ -91,6 +93,16 @@ def test_a_wrong_setting_is_named_with_what_it_takes(
     assert main(["export"]) == 2
 
     assert capsys.readouterr().err.splitlines() == [f"pitchbot: {said}"]
+
+
+def test_the_organisation_contact_is_free_text_and_empty_means_none(
+    clean_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert Settings().organisation_contact is None
+    monkeypatch.setenv("PITCHBOT_ORGANISATION_CONTACT", "  ")
+    assert Settings().organisation_contact is None
+    monkeypatch.setenv("PITCHBOT_ORGANISATION_CONTACT", "Buurtwerk Noord · info@buurtwerk.be")
+    assert Settings().organisation_contact == "Buurtwerk Noord · info@buurtwerk.be"
 
 
 def test_a_broken_flow_file_stops_start_up_naming_file_question_and_field(

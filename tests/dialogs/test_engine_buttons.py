@@ -105,6 +105,12 @@ FORGED = [
     "OPT:novelty:0",
     "x" * 70,
     "opt:" + "é" * 40 + ":1",
+    "doc:",
+    "doc:P-2026",
+    "doc:p-2026-0001",
+    "doc:P-2026-0001:x",
+    "doc:P-2026-0001234567890",
+    "doc:../../etc/passwd",
 ]
 
 
@@ -117,6 +123,36 @@ def test_a_forged_button_is_unknown_whatever_the_state(where: str, data: str) ->
     assert chat.notice == "button_unknown"
     assert chat.state == state
     assert chat.effects == ()
+
+
+# --- the PDF of a sent pitch (/mypitches) ------------------------------------------------
+
+
+@pytest.mark.parametrize("where", ["no draft", "at the idea", "at a choice", "on the card"])
+def test_asking_for_a_pitchs_pdf_leaves_the_conversation_where_it_was(where: str) -> None:
+    """Whether the pitch is theirs only storage knows: the engine passes the reference on."""
+    state = STATES[where]
+    pressed = Chat(state).press("doc:P-2026-0042")
+    typed = Chat(state).command("mypitches", "p-2026-0042 please")
+    for outcome in (pressed, typed):
+        assert outcome.effects == (Effect.DOCUMENT,)
+        assert outcome.document == "P-2026-0042"
+        assert outcome.state == state and outcome.replies == () and outcome.notice is None
+
+
+def test_before_consent_there_is_no_pitch_to_send() -> None:
+    for outcome in (
+        Chat(State("nl")).press("doc:P-2026-0042"),
+        Chat(State("nl")).command("mypitches", "P-2026-0042"),
+    ):
+        assert outcome.effects == ()
+        assert [b.key for r in outcome.replies for b in r.blocks] == ["document_not_yours"]
+
+
+def test_mypitches_without_a_reference_lists_the_pitches() -> None:
+    outcome = Chat(State("nl", consented=True)).command("mypitches", "alles")
+    assert outcome.effects == (Effect.LIST_PITCHES,)
+    assert outcome.document is None
 
 
 # --- the example button -------------------------------------------------------------------

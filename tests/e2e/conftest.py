@@ -35,6 +35,7 @@ from dialogs.flow import Flow, Kind, load_flow
 from dialogs.replies import text
 from dialogs.threads import find_reference
 from tests.bot import scenario
+from tests.support.pdf import pdf_pages
 
 REPO = Path(__file__).resolve().parents[2]
 DEFAULT_EMULATOR_DIR = REPO.parent / "shared" / "tg-emulator"
@@ -535,7 +536,20 @@ async def send_pitch(
     card = await review_card(person, first, language)
     await person.press(card[-1], "send")
     confirmation = await person.next_message(says(language, "submitted", reference="")[:20])
-    return reference_in(body(confirmation)), confirmation
+    reference = reference_in(body(confirmation))
+    await pitch_document(person, reference, language)
+    return reference, confirmation
+
+
+async def pitch_document(person: Any, reference: str, language: str = "nl") -> list[str]:
+    """The PDF of ``reference`` the pitcher gets next (after the thank-you, or when they
+    ask under /mypitches), downloaded from Telegram: the text of each page."""
+    message = await person.next_message(reference, kind="document")
+    document = message["document"]
+    assert document["file_name"] == f"{reference}.pdf", document
+    assert document["mime_type"] == "application/pdf", document
+    assert body(message) == says(language, "document_caption", reference=reference)
+    return pdf_pages(await person.download(document["file_id"]))
 
 
 def reference_in(message: str) -> str:

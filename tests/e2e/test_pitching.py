@@ -14,6 +14,7 @@ from tests.e2e.conftest import (
     buttons,
     client_module,
     consent,
+    pitch_document,
     prompt,
     reference_in,
     review_card,
@@ -71,6 +72,11 @@ async def test_a_full_pitch_in_dutch_from_start_to_reference(people: People) -> 
     done = await anna.next_message("Bedankt! Je pitch is ingestuurd.")
     reference = reference_in(body(done))
     assert f"Je referentie is {reference}." in body(done)
+    # below it, her pitch as a one-page PDF to keep
+    [page] = await pitch_document(anna, reference)
+    assert page.startswith(f"Je pitch Referentie {reference}")
+    for value in ANSWERS["nl"].values():
+        assert value in page
 
     await anna.send_command("/mypitches")
     mine = await anna.next_message("Je pitches")
@@ -107,9 +113,17 @@ async def test_french_with_a_language_switch_midway(people: People) -> None:
     await camille.press(card[-1], "send")
     done = await camille.next_message("Merci ! Votre pitch a bien été envoyé.")
     reference = reference_in(body(done))
+    [page] = await pitch_document(camille, reference, "fr")
+    assert page.startswith(f"Votre pitch Référence {reference}")
+    assert "Votre idée " + ANSWERS["nl"]["idea"] in page  # labels in French, her answers
     await camille.send_command("/mypitches")
     mine = await camille.next_message("Vos pitchs")
     assert reference in body(mine)
+
+    # the PDF again, from its button under the list
+    await camille.press(mine, f"doc:{reference}")
+    [again] = await pitch_document(camille, reference, "fr")
+    assert again == page
 
 
 async def test_edit_from_the_review_card(people: People) -> None:
@@ -145,6 +159,7 @@ async def test_edit_from_the_review_card(people: People) -> None:
     await bram.press(card[-1], "send")
     done = await bram.next_message("Bedankt! Je pitch is ingestuurd.")
     reference = reference_in(body(done))
+    assert changed in " ".join(await pitch_document(bram, reference))
     staff_card = await people.card(reference)
     assert changed in body(staff_card)
 
@@ -188,6 +203,7 @@ async def test_bad_input_is_explained_and_html_comes_back_verbatim(
     await dirk.press(card[-1], "send")
     done = await dirk.next_message("Bedankt! Je pitch is ingestuurd.")
     reference = reference_in(body(done))
+    assert idea in " ".join(await pitch_document(dirk, reference))  # "<b>&" as typed
     staff_card = await people.card(reference)
     assert idea in body(staff_card)
 
