@@ -91,6 +91,19 @@ class Engine:
             if len(fold(w)) >= LANGUAGE_NAME_LENGTH
         }
         """Language names that switch the language whenever typed on their own."""
+        self.sections = Choices.of(
+            (
+                start.key,
+                [
+                    label
+                    for q in flow.questions
+                    if flow.section_number(q.key) == flow.section_number(start.key)
+                    for label in (t.label for t in q.texts.values())
+                ],
+            )
+            for start in flow.section_starts()
+        )
+        """The review card's sections by the labels of their questions ("de oplossing")."""
         self.fillers = [w for ws in words.fillers.values() for w in ws]
 
     def handle(self, state: State, event: Event) -> Outcome:
@@ -205,6 +218,9 @@ class Engine:
         previous = draft.answers.get(question.key)
         if draft.nudged and previous is not None and said.text.strip():
             return self._follow_up(state, draft, question, said)
+        if not question.is_choice and fold(said.text) in self.controls["done"]:
+            # "klaar" is no answer (a multi-choice before may have moved on already)
+            return self.progress.stay(state, (text("answer_needed"),))
         checked = check_typed(question, said.text, state.language)
         if isinstance(checked, Overlong):
             return self._overlong(state, draft, question, Answer(checked.value, said.message_id))
@@ -236,7 +252,10 @@ class Engine:
         if typed in self.language_names:
             return f"lang:{self.language_names[typed]}"
         if draft.phase is Phase.REVIEW:
-            return "send" if typed in self.controls["send"] else None
+            if typed in self.controls["send"]:
+                return "send"
+            section = self.sections.match(typed)  # "de oplossing": edit that section
+            return f"edit:{section}" if section is not None else None
         question = self._current(draft)
         answer = draft.answers.get(question.key)
         shown: list[tuple[str, str]] = []
@@ -246,8 +265,10 @@ class Engine:
             shown.append(("done", f"done:{question.key}"))
         elif answer is not None:
             shown.append(("keep", f"{'keep' if draft.nudged else 'next'}:{question.key}"))
+            shown.append(("done", f"{'keep' if draft.nudged else 'next'}:{question.key}"))
         if not question.required:
             shown.append(("skip", f"skip:{question.key}"))
+            shown.append(("done", f"skip:{question.key}"))
         return next((data for action, data in shown if typed in self.controls[action]), None)
 
     def _overlong(self, state: State, draft: Draft, question: Question, answer: Answer) -> Outcome:

@@ -245,3 +245,34 @@ def test_already_named_is_filler_in_every_language() -> None:
     chat.say("je les ai déjà cités")
 
     assert chat.answers["connect"] == "ça dépend" and chat.keys()[0] == "follow_up_kept"
+
+
+def test_done_typed_after_a_typed_multi_choice_moved_on_is_no_answer() -> None:
+    chat = Chat.consented().answer_until("solution_form")
+    chat.say("een dienst")  # understood, and on to 5b
+    assert chat.step == "solution"
+
+    chat.say("klaar")
+
+    assert "solution" not in chat.answers and chat.keys()[0] == "answer_needed"
+    assert chat.step == "solution"
+
+
+@pytest.mark.parametrize(
+    ("typed", "section"), [("de oplossing", "solution_form"), ("Je droom", "dream")]
+)
+def test_a_section_named_on_the_review_card_is_edited(typed: str, section: str) -> None:
+    chat = Chat.consented().answer_all()
+
+    chat.say(typed)
+
+    assert chat.draft.phase.value == "asking" and chat.step == section
+
+
+@pytest.mark.parametrize("typed", ["seulement par Telegram", "via Telegram", "hier"])
+def test_telegram_only_can_be_typed_at_the_contact_question(typed: str) -> None:
+    chat = Chat.consented().answer_until("contact")
+
+    chat.say(typed)
+
+    assert chat.answers["contact"] == "telegram"
