@@ -208,7 +208,8 @@ class Engine:
             return self.progress.stay(state, (text("consent_first"),))
         if draft is None:
             return Outcome(state, (Reply((text("no_draft"),)),), (Effect.RELAY,))
-        control = self._control(draft, fold(said.text))
+        typed = fold(said.text)
+        control = self._control(draft, typed)
         if control is not None:  # a button's words, typed: that button
             return press(self.progress, state, control)
         if draft.phase is Phase.REVIEW:
@@ -218,7 +219,7 @@ class Engine:
         previous = draft.answers.get(question.key)
         if draft.nudged and previous is not None and said.text.strip():
             return self._follow_up(state, draft, question, said)
-        if not question.is_choice and fold(said.text) in self.controls["done"]:
+        if not question.is_choice and typed in self.controls["done"]:
             # "klaar" is no answer (a multi-choice before may have moved on already)
             return self.progress.stay(state, (text("answer_needed"),))
         checked = check_typed(question, said.text, state.language)

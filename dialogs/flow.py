@@ -16,6 +16,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    PrivateAttr,
     StrictBool,
     StrictInt,
     ValidationError,
@@ -190,6 +191,7 @@ class Flow(_Strict):
     version: StrictInt = Field(ge=1)
     words: Words = Words()
     questions: tuple[Question, ...] = Field(min_length=1)
+    _numbers: dict[str, str] = PrivateAttr(default_factory=dict)
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:
@@ -223,17 +225,24 @@ class Flow(_Strict):
     def step_number(self, key: str) -> str:
         """What the counter shows for a question: its section's number, with a letter when
         the section asks more than one question ("5a", "5b"), so no number shows twice."""
-        number = self.section_number(key)
-        section = [q for q in self.questions if self.section_number(q.key) == number]
-        if len(section) == 1:
-            return str(number)
-        return f"{number}{'abcdefghijklmnopqrstuvwxyz'[section.index(self._by_key(key))]}"
+        return self._step_numbers()[key]
 
-    def _by_key(self, key: str) -> Question:
-        found = self.question(key)
-        if found is None:
-            raise KeyError(key)
-        return found
+    def _step_numbers(self) -> dict[str, str]:
+        """Every question's counter, worked out once (the flow never changes)."""
+        if not self._numbers:
+            sections: list[list[str]] = []
+            for q in self.questions:
+                if not q.part_of_previous or not sections:
+                    sections.append([])
+                sections[-1].append(q.key)
+            for number, keys in enumerate(sections, start=1):
+                for i, k in enumerate(keys):
+                    self._numbers[k] = (
+                        f"{number}{'abcdefghijklmnopqrstuvwxyz'[i]}"
+                        if len(keys) > 1
+                        else str(number)
+                    )
+        return self._numbers
 
     def section_number(self, key: str) -> int:
         """1-based number of the section a question belongs to."""
