@@ -181,11 +181,11 @@ class StaffDesk:
         """The actor's choice on a proposed status: send the message, add a personal word
         first (they are asked for it), or change the status without telling."""
         async with self.database.transaction() as session:
-            found = await self._locate(session, actor, reference)
-            if found is None:
+            located = await self._proposed(session, actor, reference)
+            if located is None:
                 return None
+            found, proposal = located
             me = actor.person.user_id
-            proposal = await proposals.proposal(session, me, found.id)
             if proposal is None or proposal.waiting == "referral":
                 return Expired()
             if choice == "word":
@@ -202,11 +202,11 @@ class StaffDesk:
         """What the actor typed for a proposed status: to whom it is referred (then they
         choose), or their personal word (then it is sent)."""
         async with self.database.transaction() as session:
-            found = await self._locate(session, actor, reference)
-            if found is None:
+            located = await self._proposed(session, actor, reference)
+            if located is None:
                 return None
+            found, proposal = located
             me = actor.person.user_id
-            proposal = await proposals.proposal(session, me, found.id)
             if proposal is None:
                 return Expired()
             if proposal.waiting == "word":
@@ -218,6 +218,16 @@ class StaffDesk:
             if proposal.waiting == "referral":
                 proposal = replace(proposal, referral=said)
             return await self._next_step(session, actor, found, proposal, "choice")
+
+    async def _proposed(
+        self, session: Session, actor: Actor, reference: str
+    ) -> tuple[Located, Proposal | None] | None:
+        """The pitch a status step is about and the actor's proposal for it (None: no
+        pitch; a None proposal: none open for this actor)."""
+        found = await self._locate(session, actor, reference)
+        if found is None:
+            return None
+        return found, await proposals.proposal(session, actor.person.user_id, found.id)
 
     async def _next_step(
         self, session: Session, actor: Actor, found: Located, proposal: Proposal, asks: Step

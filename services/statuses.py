@@ -4,16 +4,13 @@ accents, emoji and ``_``/space aside."""
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Sequence
 
 from dialogs.catalog import Catalog
 from dialogs.languages import LANGUAGES
+from dialogs.matching import fold
 from dialogs.replies import Text, text
 from storage.models import SENT_STATUSES
-
-_NOT_A_LETTER = re.compile(r"[^\w]+|_")
 
 
 def status_text(status: str) -> Text:
@@ -26,13 +23,6 @@ def shown_status(status: str, referral: str | None = None) -> Text:
     if referral:
         return text("staff_status_to", status=status_text(status), to=referral)
     return status_text(status)
-
-
-def fold(typed: str) -> str:
-    """``"🔎 In_Behandeling"`` → ``"in behandeling"``: what a match compares."""
-    plain = unicodedata.normalize("NFKD", typed)
-    plain = "".join(c for c in plain if not unicodedata.combining(c))
-    return " ".join(_NOT_A_LETTER.sub(" ", plain.casefold()).split())
 
 
 class StatusNames:
