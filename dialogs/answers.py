@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from dialogs.flow import Kind, Question
-from dialogs.matching import Choices, fold
+from dialogs.matching import fold
 from dialogs.replies import Text, text
 
 _EMAIL = re.compile(r"^[^@\s<>()\[\],;:\"]+@[^@\s<>()\[\],;:\"]+\.[^@\s<>()\[\],;:\"]{2,}$")
@@ -71,22 +71,10 @@ def is_place(typed: str, not_places: Iterable[str] = ()) -> bool:
     return not set(fold(words).split()) & {fold(w) for w in not_places}
 
 
-_CHOICES: dict[int, tuple[Question, Choices]] = {}
-
-
-def choices_of(question: Question) -> Choices:
-    """The question's options with every phrase that names them (built once per question)."""
-    known = _CHOICES.get(id(question))
-    if known is None or known[0] is not question:
-        known = (question, Choices.of((o.key, o.phrases()) for o in question.options))
-        _CHOICES[id(question)] = known
-    return known[1]
-
-
 def _match_option(question: Question, typed: str, language: str) -> str | None:
     """Option key for a typed number ("2"), label ("Buurt") or word ("wijk"), else None
     (see :mod:`dialogs.matching`)."""
-    return choices_of(question).match(typed)
+    return question.choices().match(typed)
 
 
 def check_typed(question: Question, raw: str, language: str) -> Checked:
@@ -201,7 +189,7 @@ def is_thin(question: Question, value: str) -> bool:
     question says what that is), or else it has too few words."""
     if question.kind is not Kind.TEXT:
         return False
-    keywords = [w.casefold() for t in question.texts.values() for w in t.nudge_keywords]
+    keywords = question.keywords()
     if keywords:
         folded = value.casefold()
         return not any(w in folded for w in keywords)

@@ -24,6 +24,7 @@ from pydantic import (
 )
 
 from dialogs.languages import LANGUAGES
+from dialogs.matching import Choices
 
 MAX_ANSWER_LENGTH = 2000
 """Upper bound for any question's max_length, so one review block fits a Telegram message."""
@@ -128,6 +129,8 @@ class Question(_Strict):
     """A choice of scale ("where?"): a place typed here instead answers that question
     (the municipality) and picks the city scale."""
     texts: dict[str, Texts]
+    _choices: Choices | None = PrivateAttr(default=None)
+    _keywords: tuple[str, ...] | None = PrivateAttr(default=None)
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:
@@ -159,6 +162,20 @@ class Question(_Strict):
 
     def option(self, key: str) -> Option | None:
         return next((o for o in self.options if o.key == key), None)
+
+    def choices(self) -> Choices:
+        """Its options with every phrase that names them, built once (typed answers)."""
+        if self._choices is None:
+            self._choices = Choices.of((o.key, o.phrases()) for o in self.options)
+        return self._choices
+
+    def keywords(self) -> tuple[str, ...]:
+        """What a good answer names, in every language, case folded once."""
+        if self._keywords is None:
+            self._keywords = tuple(
+                w.casefold() for t in self.texts.values() for w in t.nudge_keywords
+            )
+        return self._keywords
 
 
 class Words(_Strict):
