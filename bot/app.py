@@ -12,7 +12,7 @@ from telegram.request import BaseRequest, HTTPXRequest
 from bot.documents import PitchDocuments
 from bot.inbox import Inbox, InboxRequest
 from bot.limits import SendingRateLimiter
-from bot.ordering import PerChatUpdateProcessor
+from bot.ordering import MAX_CONCURRENT_UPDATES, SHARED_CONCURRENT_UPDATES, PerChatUpdateProcessor
 from bot.pitcher import NotShown, NotStored, PitcherHandlers
 from bot.redelivery import Redelivery
 from bot.render import render_label, render_text
@@ -30,7 +30,7 @@ from dialogs.replies import text
 from services.conversation import Conversations
 from services.desk import StaffDesk
 from services.posting import Posting
-from services.received import Received
+from services.received import Received, Turns
 
 log = logging.getLogger(__name__)
 
@@ -43,11 +43,16 @@ def build_application(
     request: BaseRequest | None = None,
     gate: StaffGate | None = None,
     rate_limit: bool = True,
+    inbox: Inbox | None = None,
+    webhook: bool = False,
 ) -> Application:  # type: ignore[type-arg]
     """Wire handlers to services.
 
     ``request`` lets tests swap the network for a fake, ``gate`` control the staff
     membership clock; ``rate_limit`` off keeps offline tests free of throttling waits.
+    ``webhook``: updates come through :mod:`bot.webhook` (fed from ``inbox``), not
+    polling; on a server database, several such workers may share it (see
+    :class:`services.received.Turns`).
     """
     if settings.telegram_bot_token is None:
         raise ValueError("TELEGRAM_BOT_TOKEN is not set")
@@ -88,12 +93,21 @@ def build_application(
         staff_chat_id=settings.staff_chat_id,
         menus=StaffMenus(catalog, settings.staff_ids, settings.staff_chat_id, language),
     )
-    inbox = Inbox(Received(conversations.database, conversations.clock))
-    fetching = request or HTTPXRequest(connection_pool_size=1)  # python-telegram-bot's default
-    builder = builder.get_updates_request(InboxRequest(fetching, inbox))
+    inbox = inbox or Inbox(Received(conversations.database, conversations.clock))
+    if webhook:
+        builder = builder.updater(None)
+    else:
+        fetching = request or HTTPXRequest(connection_pool_size=1)  # the library's default
+        builder = builder.get_updates_request(InboxRequest(fetching, inbox))
     if request is not None:
         builder = builder.request(request)
-    builder = builder.concurrent_updates(PerChatUpdateProcessor(on_done=inbox.handled))
+    shared = webhook and conversations.database.write_lock is None  # not SQLite
+    processor = PerChatUpdateProcessor(
+        SHARED_CONCURRENT_UPDATES if shared else MAX_CONCURRENT_UPDATES,
+        on_done=inbox.handled,
+        turns=Turns(conversations.database, conversations.clock) if shared else None,
+    )
+    builder = builder.concurrent_updates(processor)
 
     async def start(application: Application) -> None:  # type: ignore[type-arg]
         await inbox.replay(application)  # queued before polling fetches anything newer
@@ -118,6 +132,7 @@ def build_application(
         # Telegram's flood limits: 30 messages/s overall, 20/min per group; retry RetryAfter
         builder = builder.rate_limiter(SendingRateLimiter())  # type: ignore[arg-type]
     application = builder.build()
+    processor.application, inbox.bot = application, application.bot
     register_staff(application, team, settings.card_retry_seconds)
     redelivery.job_queue = application.job_queue
     PitcherHandlers(

@@ -25,6 +25,10 @@ class Background:
         if self._task is None or self._task.done():
             self._task = asyncio.create_task(self._work(bot))
 
+    def wake_again(self) -> None:
+        """For ``work``: look (once more) even if nobody woke it meanwhile."""
+        self._woken = True
+
     def woken(self) -> bool:
         """For ``work``: was it woken since it last looked? (Resets the flag.)"""
         woken, self._woken = self._woken, False

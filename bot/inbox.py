@@ -19,10 +19,11 @@ import json
 import logging
 from typing import Any
 
-from telegram import Update
+from telegram import Bot, Update
 from telegram.ext import Application
 from telegram.request import BaseRequest, RequestData
 
+from bot.ordering import ordering_key
 from services.received import Received
 
 log = logging.getLogger(__name__)
@@ -36,6 +37,10 @@ class Inbox:
 
     def __init__(self, received: Received) -> None:
         self.received = received
+        self.fetched = False
+        """Whether a ``getUpdates`` answered here yet (see :mod:`bot.instances`)."""
+        self.bot: Bot | None = None
+        """The bot webhook updates are read for (set once the application is built)."""
         self._handled: set[int] = set()
         self._stand_ins: set[int] = set()
         """Ids handed on empty because the inbox replays them: their end says nothing."""
@@ -55,8 +60,9 @@ class Inbox:
         batch = body.get("result") if body.get("ok") else None
         if not isinstance(batch, list):
             return answer
-        readable = [_readable(update) for update in batch]
-        new = await self._store(readable)
+        self.fetched = True
+        readable, keys = _readable(batch)
+        new = await self._store(readable, keys)
         # fetched again after a crash: already replayed from the inbox, so only its id
         # goes on (the offset must move past it)
         again = {u["update_id"] for u in readable} - new
@@ -68,13 +74,26 @@ class Inbox:
         """At a clean stop: forget what was handled, so the next start replays nothing."""
         await self._store([])
 
-    async def _store(self, batch: list[dict[str, Any]]) -> set[int]:
+    async def take(self, posted: object) -> Update | None:
+        """A webhook's update: kept before Telegram hears it arrived; the update to handle,
+        or None when it is no update or was received before (Telegram delivered it again
+        after a timeout: it is being handled, or replayed after a crash)."""
+        if not isinstance(posted, dict) or not isinstance(posted.get("update_id"), int):
+            return None
+        (update,), keys = _readable([posted])
+        if not await self._store([update], keys):
+            return None
+        return Update.de_json(update, self.bot)
+
+    async def _store(
+        self, batch: list[dict[str, Any]], keys: dict[int, int] | None = None
+    ) -> set[int]:
         """Keep ``batch`` and forget what was handled since, in one transaction; the ids
         new to the inbox. An idle long poll (nothing to keep or forget) writes nothing."""
         handled = set(self._handled)
         if not batch and not handled:
             return set()
-        new = await self.received.keep(batch, handled)
+        new = await self.received.keep(batch, handled, keys)
         self._handled -= handled
         return new
 
@@ -92,20 +111,27 @@ class Inbox:
             await application.update_queue.put(update)
 
 
-def _readable(update: dict[str, Any]) -> dict[str, Any]:
-    """The update, or only its id when the library cannot read it (logged, once)."""
-    try:
-        Update.de_json(update, None)
-    except Exception as error:  # noqa: BLE001 - any parse failure: skip, never wedge
-        kinds = sorted(key for key in update if key != "update_id")
-        log.error(
-            "skipped update %s (%s): it could not be read (%s)",
-            update.get("update_id"),
-            ", ".join(kinds),
-            type(error).__name__,
-        )
-        return _empty(update)
-    return update
+def _readable(batch: list[Any]) -> tuple[list[dict[str, Any]], dict[int, int]]:
+    """The updates, each as fetched or only its id when the library cannot read it
+    (logged, once); and each one's turn (its chat, else its user) by update id."""
+    readable, keys = [], {}
+    for update in batch:
+        try:
+            key = ordering_key(Update.de_json(update, None))
+        except Exception as error:  # noqa: BLE001 - any parse failure: skip, never wedge
+            kinds = sorted(key for key in update if key != "update_id")
+            log.error(
+                "skipped update %s (%s): it could not be read (%s)",
+                update.get("update_id"),
+                ", ".join(kinds),
+                type(error).__name__,
+            )
+            readable.append(_empty(update))
+            continue
+        readable.append(update)
+        if key is not None:
+            keys[update["update_id"]] = key
+    return readable, keys
 
 
 def _empty(update: dict[str, Any]) -> dict[str, Any]:

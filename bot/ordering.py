@@ -10,13 +10,19 @@ without a chat) and runs the rest concurrently, up to a bound.
 from __future__ import annotations
 
 import asyncio
+import inspect
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from telegram import Update
-from telegram.ext import BaseUpdateProcessor
+from telegram.ext import Application, BaseUpdateProcessor
+
+from services.received import Turns
 
 MAX_CONCURRENT_UPDATES = 64
+SHARED_CONCURRENT_UPDATES = 8
+"""With workers sharing a database, each update in flight holds two of its connections
+(its chat's turn and its unit of work): fewer at once, so the pool never runs dry."""
 UNBOUNDED = 2**30
 """The base class's own semaphore: never the limit (see :class:`PerChatUpdateProcessor`)."""
 
@@ -47,10 +53,15 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
         self,
         max_concurrent_updates: int = MAX_CONCURRENT_UPDATES,
         on_done: Callable[[object], None] | None = None,
+        turns: Turns | None = None,
     ) -> None:
-        """``on_done`` hears of every update whose handlers ran to the end."""
+        """``on_done`` hears of every update whose handlers ran to the end; ``turns``
+        orders each chat's updates in the database too, for workers sharing it."""
         super().__init__(UNBOUNDED)
         self._on_done = on_done
+        self._turns = turns
+        self.application: Application | None = None  # type: ignore[type-arg]
+        """Set once built: a turn runs the chat's earlier updates other workers received."""
         self._slots = asyncio.BoundedSemaphore(max_concurrent_updates)
         self._locks: dict[int, asyncio.Lock] = {}
         self._waiting: dict[int, int] = {}
@@ -70,12 +81,36 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
         self._waiting[key] = self._waiting.get(key, 0) + 1
         try:
             async with lock, self._slots:
-                await coroutine
+                if self._turns is None or not isinstance(update, Update):
+                    await coroutine
+                else:
+                    await self._in_shared_turn(key, update, coroutine)
         finally:
             self._waiting[key] -= 1
             if self._waiting[key] == 0:  # forget idle chats: memory stays flat
                 del self._waiting[key]
                 del self._locks[key]
+
+    async def _in_shared_turn(self, key: int, update: Update, coroutine: Awaitable[Any]) -> None:
+        """Run ``update`` in its chat's turn across workers: first the chat's earlier
+        updates that another worker received and has not handled, then itself; skipped
+        when another worker handled it already (it is no longer in the inbox)."""
+        assert self._turns is not None and self.application is not None
+        started = False
+        try:
+            async with self._turns.turn(key) as turn:
+                waiting = await turn.waiting(key, update.update_id)
+                if not waiting or waiting[-1][0] != update.update_id:
+                    return
+                for _, payload in waiting[:-1]:
+                    earlier = Update.de_json(payload, self.application.bot)
+                    await self.application.process_update(earlier)
+                started = True
+                await coroutine
+                await turn.handled([update_id for update_id, _ in waiting])
+        finally:
+            if not started and inspect.iscoroutine(coroutine):
+                coroutine.close()  # never run: not "never awaited" either
 
     async def initialize(self) -> None:
         """Nothing to set up."""

@@ -32,12 +32,18 @@ from dialogs.catalog import Catalog
 from dialogs.replies import Reply, text_data, text_from_data
 from services.conversation import Conversations
 from services.deliveries import Deliveries
+from services.leases import Leases
 from storage.outbox import Queued
 
 log = logging.getLogger(__name__)
 
 BACKOFF = (2, 5, 15, 30, 60, 120)
 """Seconds before each next try; after the last one the person's next message does it."""
+
+PEOPLE_OUTBOX = "people outbox"
+"""The lease of sending what people are owed: one worker at a time, none twice."""
+LOOKS = 3
+"""Rounds of taking the lease, sending and giving it back, while more keeps coming."""
 
 TRANSIENT = (NetworkError, RetryAfter)
 """Failures worth trying again: 5xx, network errors and timeouts, too many requests."""
@@ -51,6 +57,7 @@ class Redelivery:
         self.deliveries = Deliveries(conversations.database, conversations.clock)
         self.catalog = catalog
         self.sending = Background(self.send_owed)
+        self.leases = Leases(conversations.database, conversations.clock)
         self.job_queue: JobQueue | None = None  # type: ignore[type-arg]
 
     async def owe(self, chat_id: int, reference: str | None) -> None:
@@ -62,9 +69,15 @@ class Redelivery:
     async def send_owed(self, bot: Bot) -> int:
         """Send every owed message whose time has come; schedule the next try."""
         sent = 0
-        while self.sending.woken():
-            for message in await self.deliveries.due(len(BACKOFF)):
-                sent += await self._send(bot, message)
+        for _ in range(LOOKS):  # as the staff group's sender: look again once given back
+            async with self.leases.held(PEOPLE_OUTBOX) as ours:
+                self.sending.wake_again()
+                while ours and self.sending.woken():  # not ours: another worker sends them
+                    for message in await self.deliveries.due(len(BACKOFF)):
+                        sent += await self._send(bot, message)
+                    ours = await self.leases.renew(PEOPLE_OUTBOX)
+            if not ours or not self.leases.needed or not await self.deliveries.due(len(BACKOFF)):
+                break
         upcoming = await self.deliveries.next_try(len(BACKOFF))
         if upcoming is not None:
             self._schedule((upcoming - self.conversations.clock()).total_seconds())

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Annotated
+from urllib.parse import urlsplit
 
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -28,13 +30,21 @@ EXPECTED = {
     "digest_hour": "an hour from 0 to 23 (Brussels time), or empty for no daily digest",
     "waiting_days": "a whole number of days, 1 or more",
     "organisation_contact": "free text: the organisation's name, e-mail, website",
+    "webhook_url": "the public https address Telegram posts updates to, such as "
+    "https://bot.example.org/telegram",
+    "webhook_listen": "the address the webhook server listens on, such as 127.0.0.1 or 0.0.0.0",
+    "webhook_port": "a port number from 1 to 65535",
+    "webhook_secret": "1 to 256 characters of A-Z, a-z, 0-9, _ and -",
 }
 """What each setting takes, said to whoever set it wrong."""
+
+WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
+"""What Telegram allows as a webhook's secret token."""
 
 RETRY_SECONDS = 60.0
 """How often, by default, the staff group's outbox is tried again while it is unreachable."""
 
-SECRET = frozenset({"telegram_bot_token"})
+SECRET = frozenset({"telegram_bot_token", "webhook_secret"})
 """Settings whose value is never repeated back."""
 
 
@@ -65,6 +75,33 @@ class Settings(BaseSettings):
     organisation_contact: str | None = None
     """Who the pitcher can reach (name, e-mail, website), on the PDF of their pitch under
     "what happens next"; None: that line is left out."""
+
+    # webhook mode (`pitchbot run --webhook`)
+    webhook_url: str | None = None
+    """Where Telegram posts updates (behind a reverse proxy); its path is the one served."""
+    webhook_listen: str = "127.0.0.1"
+    webhook_port: int = Field(default=8080, ge=1, le=65535)
+    webhook_secret: SecretStr | None = None
+    """Telegram sends it with every update; a request without it is refused."""
+
+    @field_validator("webhook_url", "webhook_secret", mode="before")
+    @classmethod
+    def _blank_webhook_is_none(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("webhook_url")
+    @classmethod
+    def _webhook_address(cls, value: str | None) -> str | None:
+        if value is not None and urlsplit(value).scheme not in ("https", "http"):
+            raise ValueError("not an http(s) address")
+        return value
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _webhook_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not WEBHOOK_SECRET.fullmatch(value.get_secret_value()):
+            raise ValueError("not 1 to 256 characters of A-Z, a-z, 0-9, _ and -")
+        return value
 
     @field_validator("telegram_bot_token", mode="before")
     @classmethod
@@ -117,7 +154,11 @@ class Settings(BaseSettings):
         lines = []
         for problem in error.errors():
             field = str(problem["loc"][0]) if problem["loc"] else ""
-            name = field.upper() if field in SECRET else f"PITCHBOT_{field.upper()}"
+            name = (
+                "TELEGRAM_BOT_TOKEN"
+                if field == "telegram_bot_token"
+                else f"PITCHBOT_{field.upper()}"
+            )
             expected = EXPECTED.get(field, problem["msg"])
             got = "" if field in SECRET else f", got {str(problem.get('input'))!r}"
             lines.append(f"{name}: expected {expected}{got}")
@@ -131,3 +172,8 @@ class Settings(BaseSettings):
     @property
     def file_base_url(self) -> str:
         return f"{self.telegram_api_url}/file/bot"
+
+    @property
+    def webhook_path(self) -> str:
+        """The path the webhook server answers updates on: the webhook URL's own."""
+        return urlsplit(self.webhook_url or "").path or "/"

@@ -12,20 +12,26 @@ from pathlib import Path
 from pydantic import ValidationError
 from telegram import Bot, Update
 from telegram.error import InvalidToken, NetworkError
+from telegram.ext import Application
 
 from bot.app import build_application
+from bot.inbox import Inbox
+from bot.instances import ANOTHER_INSTANCE, OneInstance
 from bot.logs import setup_logging
 from bot.settings import Settings
+from bot.webhook import HEALTH_PATH, Webhook, serve
 from cli.console import run_console
 from dialogs.catalog import Catalog
 from dialogs.flow import Flow, FlowError, load_flow
 from services.conversation import Conversations
 from services.export_options import add_export_arguments, options_from_arguments
 from services.exporting import ExportError, Progress, export_to_path, write_csv
-from storage.database import create_database, is_sqlite, shown_url
+from services.received import Received
+from storage.database import Database, create_database, is_sqlite, shown_url
 from storage.migrate import pending, upgrade
 
 EXIT_USAGE = 2
+EXIT_ANOTHER_INSTANCE = 3
 
 NO_TOKEN = """TELEGRAM_BOT_TOKEN is not set, so pitchbot cannot talk to Telegram.
 Get a token from @BotFather in Telegram (send /newbot), then put it in .env:
@@ -45,7 +51,13 @@ def _parser() -> argparse.ArgumentParser:
         "otherwise chat in the terminal.",
     )
     commands = parser.add_subparsers(dest="command")
-    commands.add_parser("run", help="run the bot on Telegram (long polling)")
+    run = commands.add_parser("run", help="run the bot on Telegram (long polling)")
+    run.add_argument(
+        "--webhook",
+        action="store_true",
+        help="take updates on a webhook (PITCHBOT_WEBHOOK_URL, _LISTEN, _PORT, _SECRET) "
+        "instead of polling; several such workers may share a PostgreSQL database",
+    )
     commands.add_parser("chat", help="try the pitch conversation in the terminal, no token")
     add_export_arguments(
         commands.add_parser("export", help="write pitches to a CSV file or standard output")
@@ -103,17 +115,65 @@ def _load(settings: Settings) -> tuple[Flow, Catalog]:
         raise StartupError(str(error)) from None
 
 
-def _run(settings: Settings) -> int:
+def _run(settings: Settings, *, webhook: bool) -> int:
     if settings.telegram_bot_token is None:
         print(NO_TOKEN, file=sys.stderr)
         return EXIT_USAGE
+    if webhook:
+        _webhook_settings(settings)
     flow, catalog = _load(settings)
     asyncio.run(prepare_database(settings, migrate=False))
     database = create_database(settings.database_url)
     conversations = Conversations(database, flow, default_language=settings.default_language)
-    application = build_application(settings, conversations, catalog)
+    inbox = Inbox(Received(database, conversations.clock))
+    application = build_application(settings, conversations, catalog, inbox=inbox, webhook=webhook)
     asyncio.run(check_telegram(settings))
+    if webhook:
+        return _serve_webhook(settings, application, inbox, database)
+    one = OneInstance(inbox)
+    application.add_error_handler(one.on_error)
+    # deletes a webhook left by webhook mode first (Telegram refuses polling while one is set)
     application.run_polling(allowed_updates=Update.ALL_TYPES)
+    if one.conflict:
+        print(f"pitchbot: {ANOTHER_INSTANCE}", file=sys.stderr)
+        return EXIT_ANOTHER_INSTANCE
+    return 0
+
+
+def _webhook_settings(settings: Settings) -> None:
+    missing = [
+        name
+        for name, value in (
+            ("PITCHBOT_WEBHOOK_URL", settings.webhook_url),
+            ("PITCHBOT_WEBHOOK_SECRET", settings.webhook_secret),
+        )
+        if value is None
+    ]
+    if missing:
+        raise StartupError(
+            f"webhook mode needs {' and '.join(missing)} (see .env.example); "
+            "or run `pitchbot run` to poll instead"
+        )
+    if settings.webhook_path == HEALTH_PATH:
+        raise StartupError(f"PITCHBOT_WEBHOOK_URL: the path {HEALTH_PATH} is the health check's")
+
+
+def _serve_webhook(
+    settings: Settings,
+    application: Application,  # type: ignore[type-arg]
+    inbox: Inbox,
+    database: Database,
+) -> int:
+    assert settings.webhook_url is not None and settings.webhook_secret is not None
+    hook = Webhook(
+        application,
+        inbox,
+        database,
+        path=settings.webhook_path,
+        secret=settings.webhook_secret.get_secret_value(),
+    )
+    listen, port = settings.webhook_listen, settings.webhook_port
+    asyncio.run(serve(application, hook, url=settings.webhook_url, listen=listen, port=port))
     return 0
 
 
@@ -214,7 +274,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 print("No TELEGRAM_BOT_TOKEN set: starting the terminal chat.")
                 print("(Set it and use `pitchbot run` to run on Telegram.)")
             return _chat(settings)
-        return _run(settings)
+        return _run(settings, webhook=getattr(args, "webhook", False))
     except StartupError as error:
         print(f"pitchbot: {error}", file=sys.stderr)
         return EXIT_USAGE

@@ -70,7 +70,7 @@ class StaffDesk:
     async def _locate(self, session: Session, actor: Actor, reference: str) -> Located | None:
         """Admit the actor, then find the pitch a change is about (None: there is none)."""
         await self._admit(session, actor)
-        return await pitches.locate(session, reference)
+        return await pitches.locate(session, reference, to_change=True)
 
     async def _in_topic(self, session: Session, actor: Actor, pitch: PitchView, line: Text) -> None:
         """Said in the pitch's forum topic too, in this unit of work, unless the actor typed

@@ -105,6 +105,10 @@ def create_database(url: str) -> Database:
         options["poolclass"] = StaticPool
     elif path is not None and not path.startswith("file:"):
         owner_only(Path(path))
+    if not on_sqlite:
+        # an update in flight may hold two connections (its chat's turn and its unit of
+        # work, see services.received.Turns), besides the senders' and the webhook's
+        options.update(pool_size=10, max_overflow=10)
     # hide_parameters: a failed statement's error (logged with the failed update) must
     # not carry what people wrote, only the SQL
     engine = create_async_engine(url, hide_parameters=True, **options)

@@ -375,6 +375,23 @@ class InboxUpdate(Base):
     received_at: Mapped[datetime]
     replays: Mapped[int] = mapped_column(default=0, server_default="0")
     """Starts that replayed it: an update that keeps crashing the bot is given up."""
+    chat_key: Mapped[int | None] = mapped_column(BigInteger)
+    """Whose turn it is in (the chat, else the user; see :mod:`bot.ordering`): workers
+    sharing a database handle one chat's updates in update order, whoever received them."""
+
+    __table_args__ = (Index("ix_inbox_chat_key", "chat_key", "update_id"),)
+
+
+class Lease(Base):
+    """Work that one process at a time may do (the staff group's outbox, people's owed
+    messages), held for a while and renewed: with several workers on one database, a
+    job runs once, and a crashed holder's lease simply runs out."""
+
+    __tablename__ = "leases"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(64))
+    expires_at: Mapped[datetime]
 
 
 class HandledUpdate(Base):

@@ -69,6 +69,10 @@ def _conversation_query() -> Select[Any]:
         .outerjoin(ANSWERS, _A.pitch_id == _D.id)
         .where(_P.telegram_user_id == bindparam("telegram_user_id"))
         .order_by(_A.id)
+        # the person's row stays locked until the unit of work ends: their updates are
+        # handled one after the other, whichever worker has them (PostgreSQL; SQLite has
+        # one writer anyway and leaves the clause out)
+        .with_for_update(of=PITCHERS)
     )
 
 

@@ -129,17 +129,21 @@ class Located:
     status: str
 
 
-async def locate(session: Session, reference: str) -> Located | None:
+async def locate(session: Session, reference: str, *, to_change: bool = False) -> Located | None:
     """A sent pitch by its reference, typed in any case (``p-2026-0042``).
 
     References are only ever made upper-case, so the input is upper-cased rather than
-    the column lowered: the lookup keeps using the unique index.
+    the column lowered: the lookup keeps using the unique index. ``to_change`` locks
+    the pitch's row until the caller's transaction ends: staff changes to one pitch from
+    several workers (or chats) happen one after the other, each seeing the last.
     """
     query = (
         select(_D.id, _D.assignee_id, _P.telegram_user_id, _D.staff_topic_id, _D.status)
         .join(PITCHERS, _P.id == _D.pitcher_id)
         .where(_D.reference == reference.strip().upper())
     )
+    if to_change:
+        query = query.with_for_update(of=PITCHES)
     row = (await session.execute(query)).one_or_none()
     return Located(*row) if row is not None else None
 

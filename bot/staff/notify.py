@@ -34,12 +34,18 @@ from dialogs.flow import Flow
 from dialogs.languages import known
 from dialogs.replies import Button, Reply, text, text_from_data
 from dialogs.threads import REPLY_MARK
+from services.leases import Leases
 from services.outcomes import Delivery, PitchFile, Tell
 from services.posting import Posting
 from storage.models import CLOSED_STATUSES
 from storage.outbox import Queued
 
 log = logging.getLogger(__name__)
+
+STAFF_OUTBOX = "staff outbox"
+"""The lease of posting the staff group's outbox: one worker at a time, in order."""
+LOOKS = 3
+"""Rounds of taking the lease, posting and giving it back, while more keeps coming."""
 
 BURST = 5
 """This many cards waiting at once is a burst: the team is told first how many come."""
@@ -63,6 +69,7 @@ class TeamNotifier:
         *,
         digest_hour: int | None = None,
         waiting_days: int = 3,
+        leases: Leases | None = None,
     ) -> None:
         self.posting = posting
         self.digest_hour = digest_hour
@@ -75,6 +82,7 @@ class TeamNotifier:
         self.topics = ForumTopics(posting, catalog, staff_chat_id or 0, language)
         self._reported: set[int] = set()
         self.sending = Background(self.send_queued)
+        self.leases = leases or Leases(posting.database, posting.clock)
         self._announced = 0
         """The newest card announced in a burst line (an outbox id)."""
         self._announced_at: datetime | None = None
@@ -89,20 +97,34 @@ class TeamNotifier:
         await self.posting.forget_handled_updates()
 
     async def send_queued(self, bot: Bot) -> int:
-        """Post the outbox in order until it is empty or the group cannot be reached."""
-        posted = 0
+        """Post the outbox in order until it is empty or the group cannot be reached.
+
+        With workers sharing the database, one holds the outbox's lease and posts; the
+        others leave it to that one. A card queued by another worker just before the
+        lease is given back would wait for the repeating job, so its holder looks once
+        more after giving it back."""
+        posted, seen = 0, 0
         if self.staff_chat_id is None:
             return posted  # kept until a staff group is configured
-        while self.sending.woken():  # a wake-up during the reads below means: look again
-            after = 0
-            while batch := await self.posting.queued(after=after):
-                await self._announce_burst(bot, batch[0].id)
-                for message in batch:
-                    result = await self._post(bot, message)
-                    if result is None:
-                        return posted  # the group is unreachable: the job wakes us later
-                    posted += result
-                after = batch[-1].id
+        for _ in range(LOOKS):
+            async with self.leases.held(STAFF_OUTBOX) as ours:
+                if not ours:
+                    return posted  # another worker posts the outbox now, in order
+                self.sending.wake_again()
+                while self.sending.woken():  # woken during the reads below: look again
+                    after = 0
+                    while batch := await self.posting.queued(after=after):
+                        await self._announce_burst(bot, batch[0].id)
+                        for message in batch:
+                            result = await self._post(bot, message)
+                            if result is None:
+                                return posted  # the group is unreachable: the job wakes us
+                            posted += result
+                        after = seen = max(seen, batch[-1].id)
+                        if not await self.leases.renew(STAFF_OUTBOX):
+                            return posted
+            if not self.leases.needed or not await self.posting.queued(after=seen):
+                break
         return posted
 
     async def _announce_burst(self, bot: Bot, next_id: int) -> None:
