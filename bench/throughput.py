@@ -3,6 +3,7 @@
     /work/venv/bin/python bench/throughput.py                  # SQLite, N = 1 10 100 1000
     /work/venv/bin/python bench/throughput.py --modes direct --sizes 100
     /work/venv/bin/python bench/throughput.py --database-url postgresql+asyncpg://…/bench
+    /work/venv/bin/python bench/throughput.py --workers 1 2 4 --database-url postgresql+asyncpg://…/bench
 
 B is python-telegram-bot with one echo handler and the tests' offline request layer; D
 the durable peer (bench/durable_peer.py: a ConversationHandler committing every answer
@@ -315,9 +316,25 @@ async def main() -> None:
     parser.add_argument("--modes", nargs="+", choices=MODES, default=MODES)
     parser.add_argument("--rate", type=float, default=100.0, help="paced: updates/s (100)")
     parser.add_argument("--database-url", help="PostgreSQL URL of a database of your own")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        nargs="+",
+        help="webhook worker processes to compare, e.g. 1 2 4 (needs --database-url; "
+        "see bench/workers.py); N is the first --sizes (default 100)",
+    )
     args = parser.parse_args()
     if args.database_url and is_sqlite(args.database_url):
         parser.error("--database-url is for PostgreSQL; SQLite is the default")
+    if args.workers:
+        if not args.database_url:
+            parser.error("--workers needs --database-url (several workers share PostgreSQL)")
+        from bench.workers import scaling
+
+        size = args.sizes[0] if args.sizes != [1, 10, 100, 1000] else 100
+        with tempfile.TemporaryDirectory(prefix="pitchbot-workers-") as folder:
+            await scaling(args.database_url, args.workers, size, Path(folder))
+        return
     runners: dict[str, Runner] = {"direct": direct, "queued": queued}
     runners["paced"] = functools.partial(paced, rate=args.rate)
     logging.getLogger().setLevel(logging.ERROR)  # failed updates reach the tally, not stderr

@@ -6,6 +6,7 @@ import logging
 
 from telegram import BotCommand, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
+from telegram.error import Conflict
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
 from telegram.request import BaseRequest, HTTPXRequest
 
@@ -179,6 +180,8 @@ class ErrorReporter:
         self.catalog = catalog
 
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        if update is None and isinstance(context.error, Conflict):
+            return  # another process polls with this token: bot.instances decides
         update_id = update.update_id if isinstance(update, Update) else None
         log.error("update %s failed", update_id, exc_info=context.error)
         if not isinstance(update, Update):

@@ -37,5 +37,5 @@ class OneInstance:
             return
         if not self.conflict:
             self.conflict = True
-            log.error(ANOTHER_INSTANCE)
+            log.warning(ANOTHER_INSTANCE)
             context.application.stop_running()

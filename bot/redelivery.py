@@ -19,6 +19,7 @@ twice; the message says why ("my last message may not have reached you").
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import timedelta
 
@@ -134,4 +135,7 @@ class Redelivery:
 
     async def _due(self, context: ContextTypes.DEFAULT_TYPE) -> None:
         self.sending.wake(context.bot)
-        await self.sending.settled()
+        try:
+            await self.sending.settled()
+        except asyncio.CancelledError:  # the job queue's stop cancels a job that runs
+            log.info("stopped while sending owed messages; the rest go at the next start")

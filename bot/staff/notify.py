@@ -15,6 +15,7 @@ the messages behind it.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import datetime, timedelta
 
@@ -91,10 +92,13 @@ class TeamNotifier:
         """Every minute: queue the day's digest once its hour has come, wake the sender
         (never waiting for it: it may be pacing a burst for minutes) and forget spent
         update claims."""
-        if self.digest_hour is not None and self.staff_chat_id is not None:
-            await self.posting.queue_digest(self.digest_hour)
-        self.sending.wake(context.bot)
-        await self.posting.forget_handled_updates()
+        try:
+            if self.digest_hour is not None and self.staff_chat_id is not None:
+                await self.posting.queue_digest(self.digest_hour)
+            self.sending.wake(context.bot)
+            await self.posting.forget_handled_updates()
+        except asyncio.CancelledError:  # the job queue's stop cancels a job that runs
+            log.info("the repeating job was stopped midway; each step is one transaction")
 
     async def send_queued(self, bot: Bot) -> int:
         """Post the outbox in order until it is empty or the group cannot be reached.

@@ -133,10 +133,12 @@ class Deployment:
     staff_chat: int
     process: Any = None
     starts: int = 0
+    database: str | None = None
+    """A server database's URL; None: a SQLite file in the deployment's folder."""
 
     @property
     def database_url(self) -> str:
-        return f"sqlite+aiosqlite:///{self.folder / 'e2e.db'}"
+        return self.database or f"sqlite+aiosqlite:///{self.folder / 'e2e.db'}"
 
     def env(self) -> dict[str, str]:
         """The bot's whole environment: nothing of the developer's pitchbot settings."""
@@ -184,17 +186,21 @@ class Deployment:
         calls = self.post("/client/botCalls", {"token": self.token, "method": "getUpdates"})
         return len(calls)
 
+    def launch(self, *args: str, env: dict[str, str] | None = None) -> Any:
+        """Start `pitchbot <args>` (logging to the next bot-N.log); not waiting for it."""
+        self.starts += 1
+        log = self.folder / f"bot-{self.starts}.log"
+        cmd = [sys.executable, "-m", "cli.main", *args]
+        process = client_module().BotProcess(
+            cmd, env={**self.env(), **(env or {})}, cwd=self.folder, log_path=log, inherit_env=False
+        )
+        return process.start()
+
     def start(self) -> Any:
         """Start `pitchbot run` and wait until it long-polls the emulator."""
         assert self.process is None or not self.process.alive(), "already running"
         before = self.polls()
-        self.starts += 1
-        log = self.folder / f"bot-{self.starts}.log"
-        cmd = [sys.executable, "-m", "cli.main", "run"]
-        self.process = client_module().BotProcess(
-            cmd, env=self.env(), cwd=self.folder, log_path=log, inherit_env=False
-        )
-        self.process.start()
+        self.process = self.launch("run")
         deadline = time.monotonic() + START_TIMEOUT
         while self.polls() <= before:
             if not self.process.alive():
