@@ -1,5 +1,5 @@
 """The `pitchbot` command: run the bot, chat in the terminal, export, and operate it
-(db)."""
+(db, backup)."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ from bot.instances import ANOTHER_INSTANCE, OneInstance
 from bot.logs import setup_logging
 from bot.settings import Settings
 from bot.webhook import HEALTH_PATH, Webhook, serve
+from cli.backup import backup
 from cli.console import run_console
 from cli.db import DatabaseUnreachable, current, history
 from dialogs.catalog import Catalog
@@ -69,6 +70,11 @@ def _parser() -> argparse.ArgumentParser:
     db_commands.add_parser("upgrade", help="apply pending schema migrations")
     db_commands.add_parser("current", help="the schema's revision; exit 1 when behind")
     db_commands.add_parser("history", help="the migrations, newest first")
+    copying = commands.add_parser(
+        "backup", help="a checked copy of the SQLite database, safe while the bot runs"
+    )
+    copying.add_argument("file", type=Path, help="the copy to write")
+    copying.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
     return parser
 
 
@@ -282,13 +288,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     token = settings.telegram_bot_token
     chatting = args.command == "chat" or (args.command is None and token is None)
-    quiet = chatting or args.command in ("export", "db")
+    quiet = chatting or args.command in ("export", "backup", "db")
     setup_logging(token.get_secret_value() if token else "", quiet=quiet)
     try:
         if args.command == "export":
             return _export(settings, args)
         if args.command == "db":
             return _db(settings, args.db_command)
+        if args.command == "backup":
+            return backup(settings, args.file, force=args.force)
         if chatting:
             if args.command is None:
                 print("No TELEGRAM_BOT_TOKEN set: starting the terminal chat.")
