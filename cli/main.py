@@ -1,5 +1,5 @@
 """The `pitchbot` command: run the bot, chat in the terminal, export, and operate it
-(db, backup)."""
+(check, db, backup)."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ from bot.logs import setup_logging
 from bot.settings import Settings
 from bot.webhook import HEALTH_PATH, Webhook, serve
 from cli.backup import backup
+from cli.check import check
 from cli.console import run_console
 from cli.db import DatabaseUnreachable, current, history
 from dialogs.catalog import Catalog
@@ -70,6 +71,10 @@ def _parser() -> argparse.ArgumentParser:
     db_commands.add_parser("upgrade", help="apply pending schema migrations")
     db_commands.add_parser("current", help="the schema's revision; exit 1 when behind")
     db_commands.add_parser("history", help="the migrations, newest first")
+    checking = commands.add_parser(
+        "check", help="settings, flow, database, schema, token, staff group; exit 1 on a FAIL"
+    )
+    checking.add_argument("--quiet", action="store_true", help="print failures only")
     copying = commands.add_parser(
         "backup", help="a checked copy of the SQLite database, safe while the bot runs"
     )
@@ -288,13 +293,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     token = settings.telegram_bot_token
     chatting = args.command == "chat" or (args.command is None and token is None)
-    quiet = chatting or args.command in ("export", "backup", "db")
+    quiet = chatting or args.command in ("export", "check", "backup", "db")
     setup_logging(token.get_secret_value() if token else "", quiet=quiet)
     try:
         if args.command == "export":
             return _export(settings, args)
         if args.command == "db":
             return _db(settings, args.db_command)
+        if args.command == "check":
+            return check(settings, quiet=args.quiet)
         if args.command == "backup":
             return backup(settings, args.file, force=args.force)
         if chatting:
