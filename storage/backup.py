@@ -123,7 +123,16 @@ def pg_restore_command(url: str, source: Path) -> str:
     """The ``pg_restore`` call that puts such a file back (the bot stopped)."""
     database = make_url(url).database or ""
     return shlex.join(
-        ["pg_restore", "--clean", "--if-exists", *_server(url), "-d", database, str(source)]
+        [
+            "pg_restore",
+            "--clean",
+            "--if-exists",
+            "--no-owner",
+            *_server(url),
+            "-d",
+            database,
+            str(source),
+        ]
     )
 
 

@@ -75,6 +75,6 @@ def test_postgresql_commands_name_the_server_but_never_the_password() -> None:
         "-h db.example -p 5433 -U pitchbot pitchbot"
     )
     assert restore == (
-        "pg_restore --clean --if-exists -h db.example -p 5433 -U pitchbot -d pitchbot "
+        "pg_restore --clean --if-exists --no-owner -h db.example -p 5433 -U pitchbot -d pitchbot "
         "'/backups/pitchbot 1.dump'"
     )
