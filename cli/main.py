@@ -1,4 +1,5 @@
-"""The `pitchbot` command: run the bot, chat in the terminal, export, migrate the database."""
+"""The `pitchbot` command: run the bot, chat in the terminal, export, and operate it
+(check, db, backup)."""
 
 from __future__ import annotations
 
@@ -20,7 +21,10 @@ from bot.instances import ANOTHER_INSTANCE, OneInstance
 from bot.logs import setup_logging
 from bot.settings import Settings
 from bot.webhook import HEALTH_PATH, Webhook, serve
+from cli.backup import backup
+from cli.check import check
 from cli.console import run_console
+from cli.db import DatabaseUnreachable, current, history
 from dialogs.catalog import Catalog
 from dialogs.flow import Flow, FlowError, load_flow
 from services.conversation import Conversations
@@ -65,6 +69,17 @@ def _parser() -> argparse.ArgumentParser:
     db = commands.add_parser("db", help="database maintenance")
     db_commands = db.add_subparsers(dest="db_command", required=True)
     db_commands.add_parser("upgrade", help="apply pending schema migrations")
+    db_commands.add_parser("current", help="the schema's revision; exit 1 when behind")
+    db_commands.add_parser("history", help="the migrations, newest first")
+    checking = commands.add_parser(
+        "check", help="settings, flow, database, schema, token, staff group; exit 1 on a FAIL"
+    )
+    checking.add_argument("--quiet", action="store_true", help="print failures only")
+    copying = commands.add_parser(
+        "backup", help="a checked copy of the SQLite database, safe while the bot runs"
+    )
+    copying.add_argument("file", type=Path, help="the copy to write")
+    copying.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
     return parser
 
 
@@ -225,10 +240,7 @@ def _export(settings: Settings, args: argparse.Namespace) -> int:
     except ExportError as error:
         raise StartupError(str(error)) from None
     except BrokenPipeError:
-        # The reader stopped early (`pitchbot export | head`): leave quietly, as `cat`
-        # does, and keep Python from complaining when it flushes stdout at exit.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 1
+        return _reader_left()
     finally:
         if progress is not None:
             print(file=sys.stderr)  # end the progress line
@@ -238,6 +250,28 @@ def _export(settings: Settings, args: argparse.Namespace) -> int:
     else:
         print(f"{done} {target}")
     return 0
+
+
+def _db(settings: Settings, command: str) -> int:
+    try:
+        if command == "current":
+            return current(settings)
+        if command == "history":
+            return history(settings)
+    except DatabaseUnreachable as error:
+        raise StartupError(str(error)) from None
+    except BrokenPipeError:
+        return _reader_left()
+    asyncio.run(prepare_database(settings, migrate=True))
+    print(f"database {shown_url(settings.database_url)} is migrated to the newest schema")
+    return 0
+
+
+def _reader_left() -> int:
+    """The reader stopped early (`pitchbot export | head`): leave quietly, as `cat` does,
+    and keep Python from complaining when it flushes stdout at exit."""
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return 1
 
 
 def _progress() -> Progress:
@@ -259,16 +293,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     token = settings.telegram_bot_token
     chatting = args.command == "chat" or (args.command is None and token is None)
-    quiet = chatting or args.command == "export"
+    quiet = chatting or args.command in ("export", "check", "backup", "db")
     setup_logging(token.get_secret_value() if token else "", quiet=quiet)
     try:
         if args.command == "export":
             return _export(settings, args)
         if args.command == "db":
-            asyncio.run(prepare_database(settings, migrate=True))
-            shown = shown_url(settings.database_url)
-            print(f"database {shown} is migrated to the newest schema")
-            return 0
+            return _db(settings, args.db_command)
+        if args.command == "check":
+            return check(settings, quiet=args.quiet)
+        if args.command == "backup":
+            return backup(settings, args.file, force=args.force)
         if chatting:
             if args.command is None:
                 print("No TELEGRAM_BOT_TOKEN set: starting the terminal chat.")

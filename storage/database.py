@@ -95,6 +95,16 @@ def is_sqlite(url: str) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
 
 
+def sqlite_file(url: str) -> Path | None:
+    """The file of a SQLite database URL (None: not SQLite, in memory, or a ``file:`` URI)."""
+    if not is_sqlite(url):
+        return None
+    path = make_url(url).database
+    if path in (None, "", ":memory:") or path.startswith("file:"):
+        return None
+    return Path(path)
+
+
 def create_database(url: str) -> Database:
     """Build the engine for ``url``; relative SQLite paths are relative to the cwd."""
     options: dict[str, Any] = {}

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
+from alembic.script import Script, ScriptDirectory
+from alembic.script.revision import RevisionError
 from sqlalchemy import Connection
 
 from storage.database import Database
@@ -57,6 +59,63 @@ async def pending(database: Database) -> bool:
             lambda sync: set(MigrationContext.configure(sync).get_current_heads())
         )
     return current != heads
+
+
+@dataclass(frozen=True)
+class Migration:
+    """One migration script: its revision and the first line of its description."""
+
+    revision: str
+    message: str
+
+
+@dataclass(frozen=True)
+class SchemaState:
+    """Where a database's schema stands against the migrations this version ships."""
+
+    current: tuple[str, ...]
+    """The database's revisions (empty: no schema yet)."""
+    heads: tuple[str, ...]
+    pending: tuple[Migration, ...]
+    """What `db upgrade` would apply, newest first."""
+    unknown: tuple[str, ...] = ()
+    """Revisions in the database that this version does not know (a newer version
+    migrated it)."""
+
+    @property
+    def at_head(self) -> bool:
+        return not self.unknown and set(self.current) == set(self.heads)
+
+
+def migrations() -> list[Migration]:
+    """Every migration this version ships, newest first."""
+    script = ScriptDirectory.from_config(alembic_config())
+    return [_migration(revision) for revision in script.walk_revisions()]
+
+
+def state_of(current: tuple[str, ...]) -> SchemaState:
+    """Where a schema at the ``current`` revisions stands (nothing is connected)."""
+    script = ScriptDirectory.from_config(alembic_config())
+    heads = tuple(script.get_heads())
+    try:
+        pending = script.iterate_revisions("heads", current or "base")
+        return SchemaState(current, heads, tuple(_migration(r) for r in pending))
+    except RevisionError:
+        known = {revision.revision for revision in script.walk_revisions()}
+        return SchemaState(current, heads, (), tuple(r for r in current if r not in known))
+
+
+async def schema_state(database: Database) -> SchemaState:
+    """Where the database's schema stands; reads only the alembic_version table."""
+    async with database.engine.connect() as connection:
+        current = await connection.run_sync(
+            lambda sync: tuple(MigrationContext.configure(sync).get_current_heads())
+        )
+    return state_of(current)
+
+
+def _migration(revision: Script) -> Migration:
+    return Migration(revision.revision, " ".join(revision.doc.split()))
 
 
 @contextmanager

@@ -37,6 +37,14 @@ def topic_name(pitch: PitchView, idea: str) -> str:
     return name if len(name) <= NAME_LENGTH else name[: NAME_LENGTH - 1] + "…"
 
 
+def may_manage_topics(member: ChatMember) -> bool:
+    """Whether the bot, as this member of a forum group, may open and close its topics:
+    the group's creator, or an administrator with the 'Manage topics' right."""
+    return member.status == ChatMember.OWNER or (
+        isinstance(member, ChatMemberAdministrator) and bool(member.can_manage_topics)
+    )
+
+
 def gone(error: BadRequest) -> bool:
     """Telegram says the topic is no longer there (someone deleted it)."""
     said = str(error).lower()
@@ -68,10 +76,7 @@ class ForumTopics:
         chat = await bot.get_chat(self.chat_id)
         on = bool(chat.is_forum)
         if on:
-            member = await bot.get_chat_member(self.chat_id, bot.id)
-            on = member.status == ChatMember.OWNER or (
-                isinstance(member, ChatMemberAdministrator) and bool(member.can_manage_topics)
-            )
+            on = may_manage_topics(await bot.get_chat_member(self.chat_id, bot.id))
             if not on:
                 await self._cannot_manage(bot)
         self._on, self._checked_at = on, now
