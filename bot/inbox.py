@@ -23,6 +23,7 @@ from telegram import Update
 from telegram.ext import Application
 from telegram.request import BaseRequest, RequestData
 
+from bot.logs import ids
 from services.received import Received
 
 log = logging.getLogger(__name__)
@@ -103,6 +104,7 @@ def _readable(update: dict[str, Any]) -> dict[str, Any]:
             update.get("update_id"),
             ", ".join(kinds),
             type(error).__name__,
+            extra=ids(update_id=update.get("update_id")),
         )
         return _empty(update)
     return update

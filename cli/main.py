@@ -14,7 +14,7 @@ from telegram import Bot, Update
 from telegram.error import InvalidToken, NetworkError
 
 from bot.app import build_application
-from bot.logs import setup_logging
+from bot.logs import secrets_of, setup_logging
 from bot.settings import Settings
 from cli.console import run_console
 from dialogs.catalog import Catalog
@@ -200,7 +200,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     token = settings.telegram_bot_token
     chatting = args.command == "chat" or (args.command is None and token is None)
     quiet = chatting or args.command == "export"
-    setup_logging(token.get_secret_value() if token else "", quiet=quiet)
+    setup_logging(
+        *secrets_of(token.get_secret_value() if token else None),
+        level=settings.log_level,
+        form=settings.log_format,
+        quiet=quiet,
+    )
     try:
         if args.command == "export":
             return _export(settings, args)
