@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import socket
+import threading
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -89,10 +90,16 @@ async def test_a_wrong_query_is_not_an_outage(database: Database) -> None:
 async def test_an_sqlite_file_that_cannot_be_opened_is_unreachable(tmp_path: Path) -> None:
     missing = tmp_path / "gone" / "pitchbot.db"
     database = create_database(f"sqlite+aiosqlite:///file:{missing}?mode=rw&uri=true")
+    before = set(threading.enumerate())
     try:
         assert unreachable(await failure_of(database))
     finally:
         await database.dispose()
+        # aiosqlite stops the worker thread of a failed connection without waiting for it;
+        # it must be done before this test's event loop closes
+        for thread in set(threading.enumerate()) - before:
+            if "_connection_worker_thread" in thread.name:
+                await asyncio.to_thread(thread.join)
 
 
 @needs_postgres
