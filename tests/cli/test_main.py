@@ -84,8 +84,7 @@ def test_run_without_a_token_says_which_variable_and_how_to_get_one(
         (
             "PITCHBOT_LOG_LEVEL",
             "loud",
-            "PITCHBOT_LOG_LEVEL: expected one of DEBUG, INFO, WARNING, ERROR, CRITICAL, "
-            "got 'loud'",
+            "PITCHBOT_LOG_LEVEL: expected one of DEBUG, INFO, WARNING, ERROR, CRITICAL, got 'loud'",
         ),
         ("PITCHBOT_LOG_FORMAT", "xml", "PITCHBOT_LOG_FORMAT: expected text or json, got 'xml'"),
     ],
