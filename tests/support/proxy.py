@@ -36,6 +36,10 @@ class Proxy:
     ) -> None:
         await self.block()
 
+    @property
+    def blocked(self) -> bool:
+        return self._server is None
+
     async def restore(self) -> None:
         """Listen (again, on the same port) and forward."""
         self._server = await asyncio.start_server(self._accept, "127.0.0.1", self.port)
