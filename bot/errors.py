@@ -36,6 +36,8 @@ log = logging.getLogger(__name__)
 
 NOTICE_QUIET = timedelta(minutes=10)
 """At most one staff notice per kind of failure in this time."""
+DATABASE_DOWN = ("database", "")
+"""The kind of every failure for want of a database."""
 ROOT = Path(__file__).resolve().parents[1]
 OUR_PACKAGES = ("bot", "services", "storage", "dialogs")
 
@@ -150,13 +152,14 @@ class ErrorNotices:
         self.clock = clock
         self._told: dict[tuple[str, str], datetime] = {}
 
-    def due(self, failure: Failure) -> bool:
-        """Whether the team should hear of this failure now (and note that it did)."""
+    def due(self, kind: tuple[str, str]) -> bool:
+        """Whether the team should hear of this kind of failure now (and note that it
+        did)."""
         now = self.clock()
-        last = self._told.get(failure.key)
+        last = self._told.get(kind)
         if last is not None and now - last < NOTICE_QUIET:
             return False
-        self._told[failure.key] = now
+        self._told[kind] = now
         return True
 
 
@@ -212,7 +215,10 @@ class ErrorReporter:
 
     async def _tell_team(self, bot: Bot, failure: Failure, database: bool) -> None:
         """The staff group's notice; it never fails the error handler."""
-        if self.staff_chat_id is None or not self.notices.due(failure):
+        # an outage fails every handler and job alike, in ways of its driver's choosing:
+        # one kind of failure
+        kind = DATABASE_DOWN if database else failure.key
+        if self.staff_chat_id is None or not self.notices.due(kind):
             return
         what: Text | str = text("staff_error_database") if database else failure.kind
         minutes = int(NOTICE_QUIET.total_seconds() // 60)

@@ -183,6 +183,13 @@ async def test_a_database_that_cannot_be_reached_asks_the_pitcher_to_send_again(
     assert [visible(r.text) for r in replies if r.chat_id == ANNA] == [CANNOT_SAVE]
     [notice] = [visible(m.text) for m in team.group_messages(before)]
     assert notice.startswith("⚠️ Er liep iets mis in de bot: de databank is onbereikbaar, ")
+
+    async def also_down(*_: object) -> None:
+        raise TimeoutError()
+
+    monkeypatch.setattr(StaffDesk, "note", also_down)
+    await team.olga().send("/note P-2026-0042 belde")
+    assert len(team.group_messages(before)) == 1, "an outage is one notice, whatever fails"
     monkeypatch.undo()
     replies = await anna.send(ANSWERS["nl"]["idea"])
     assert prompt_of("dream", "nl") in replies[-1].text
