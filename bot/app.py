@@ -2,28 +2,25 @@
 
 from __future__ import annotations
 
-import logging
-
-from telegram import BotCommand, LinkPreviewOptions, Update
+from telegram import BotCommand, LinkPreviewOptions
 from telegram.constants import ParseMode
-from telegram.error import Conflict
-from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
+from telegram.ext import Application, ApplicationBuilder, Defaults
 from telegram.request import BaseRequest, HTTPXRequest
 
 from bot.documents import PitchDocuments
+from bot.errors import ErrorReporter
 from bot.inbox import Inbox, InboxRequest
 from bot.limits import SendingRateLimiter
 from bot.ordering import MAX_CONCURRENT_UPDATES, SHARED_CONCURRENT_UPDATES, PerChatUpdateProcessor
-from bot.pitcher import NotShown, NotStored, PitcherHandlers
+from bot.pitcher import PitcherHandlers
 from bot.redelivery import Redelivery
-from bot.render import render_label, render_text
+from bot.render import render_label
 from bot.settings import Settings
 from bot.staff.access import StaffGate
 from bot.staff.menus import StaffMenus
 from bot.staff.notify import TeamNotifier
 from bot.staff.setup import register_staff
 from bot.staff.team import Team
-from bot.updates import person_of
 from dialogs.catalog import Catalog
 from dialogs.engine import KNOWN_COMMANDS
 from dialogs.languages import LANGUAGES
@@ -32,8 +29,6 @@ from services.conversation import Conversations
 from services.desk import StaffDesk
 from services.posting import Posting
 from services.received import Received, Turns
-
-log = logging.getLogger(__name__)
 
 
 def build_application(
@@ -139,7 +134,8 @@ def build_application(
     PitcherHandlers(
         conversations, catalog, redelivery, team.notifier.sending.wake, documents
     ).register(application)
-    application.add_error_handler(ErrorReporter(conversations, catalog).on_error)
+    reporter = ErrorReporter(conversations, catalog, settings.staff_chat_id, language)
+    application.add_error_handler(reporter.on_error)
     return application
 
 
@@ -160,39 +156,3 @@ async def register_commands(application: Application, catalog: Catalog) -> None:
         await bot.set_my_description(description, language_code=language)
         short = render_label(catalog, shown, text("bot_short_description"))
         await bot.set_my_short_description(short, language_code=language)
-
-
-def _apology(error: BaseException | None) -> str:
-    """The catalogue key that says what became of the failed update."""
-    if isinstance(error, NotStored):
-        return "error_not_stored"
-    if isinstance(error, NotShown):
-        return "error_stored"
-    return "error_generic"
-
-
-class ErrorReporter:
-    """Logs a failed update once and tells the person, truthfully, whether what they
-    sent was kept."""
-
-    def __init__(self, conversations: Conversations, catalog: Catalog) -> None:
-        self.conversations = conversations
-        self.catalog = catalog
-
-    async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-        if update is None and isinstance(context.error, Conflict):
-            return  # another process polls with this token: bot.instances decides
-        update_id = update.update_id if isinstance(update, Update) else None
-        log.error("update %s failed", update_id, exc_info=context.error)
-        if not isinstance(update, Update):
-            return
-        chat, user = update.effective_chat, update.effective_user
-        if chat is None or user is None or chat.type != chat.PRIVATE:
-            return
-        language = self.conversations.language_for(person_of(user, chat.id))
-        try:
-            await context.bot.send_message(
-                chat.id, render_text(self.catalog, language, text(_apology(context.error)))
-            )
-        except Exception:  # noqa: BLE001 - the error is already logged; do not loop
-            log.warning("could not tell chat %s about the error", chat.id)

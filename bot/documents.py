@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from telegram import Bot
 
 from bot.background import Background
+from bot.logs import ids
 from bot.render import render_text
 from bot.sending import send_replies
 from dialogs.catalog import Catalog
@@ -92,6 +93,7 @@ class PitchDocuments:
                 pitch.reference,
                 chat_id,
                 exc_info=True,
+                extra=ids(chat_id=chat_id, reference=pitch.reference),
             )
             return False
         return True

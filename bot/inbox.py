@@ -23,6 +23,7 @@ from telegram import Bot, Update
 from telegram.ext import Application
 from telegram.request import BaseRequest, RequestData
 
+from bot.logs import ids
 from bot.ordering import ordering_key
 from services.received import Received
 
@@ -125,6 +126,7 @@ def _readable(batch: list[Any]) -> tuple[list[dict[str, Any]], dict[int, int]]:
                 update.get("update_id"),
                 ", ".join(kinds),
                 type(error).__name__,
+                extra=ids(update_id=update.get("update_id")),
             )
             readable.append(_empty(update))
             continue

@@ -28,6 +28,7 @@ from telegram.error import NetworkError, RetryAfter, TelegramError
 from telegram.ext import ContextTypes, JobQueue
 
 from bot.background import Background
+from bot.logs import ids
 from bot.sending import send_replies
 from dialogs.catalog import Catalog
 from dialogs.replies import Reply, text_data, text_from_data
@@ -64,7 +65,11 @@ class Redelivery:
     async def owe(self, chat_id: int, reference: str | None) -> None:
         """The answer to this chat did not get through: make it good later."""
         await self.conversations.owe(chat_id, reference)
-        log.warning("could not answer chat %s; where they were will be sent again", chat_id)
+        log.warning(
+            "could not answer chat %s; where they were will be sent again",
+            chat_id,
+            extra=ids(chat_id=chat_id, reference=reference),
+        )
         self._schedule(BACKOFF[0])
 
     async def send_owed(self, bot: Bot) -> int:
@@ -102,10 +107,21 @@ class Redelivery:
             wait = BACKOFF[min(message.attempts + 1, len(BACKOFF) - 1)]
             at = self.conversations.clock() + timedelta(seconds=wait)
             await self.deliveries.retry_later(message, at)
-            log.info("chat %s still unreachable (%s); next try in %d s", chat_id, error, wait)
+            log.info(
+                "chat %s still unreachable (%s); next try in %d s",
+                chat_id,
+                error,
+                wait,
+                extra=ids(chat_id=chat_id),
+            )
             return 0
         except TelegramError as error:  # blocked, or gone: nothing more to try
-            log.info("chat %s cannot be answered (%s); not trying again", chat_id, error)
+            log.info(
+                "chat %s cannot be answered (%s); not trying again",
+                chat_id,
+                error,
+                extra=ids(chat_id=chat_id),
+            )
             await self._done(message)
             return 0
         await self._done(message, delivered=True)
@@ -126,7 +142,11 @@ class Redelivery:
         blocks = [text_data(block) for block in reply.blocks]
         payload = {"language": language, "blocks": blocks}
         await self.deliveries.keep(chat_id, payload, event_id)
-        log.warning("could not reach chat %s for the team; it will be tried again", chat_id)
+        log.warning(
+            "could not reach chat %s for the team; it will be tried again",
+            chat_id,
+            extra=ids(chat_id=chat_id),
+        )
         self._schedule(BACKOFF[0])
 
     def _schedule(self, seconds: float) -> None:

@@ -7,9 +7,17 @@ from pathlib import Path
 from typing import Annotated
 from urllib.parse import urlsplit
 
-from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
+from pydantic import (
+    AliasChoices,
+    Field,
+    SecretStr,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot.logs import LEVELS, LogFormat
 from dialogs.languages import DEFAULT as DEFAULT_LANGUAGE
 from dialogs.languages import LANGUAGES, known
 from storage.database import DEFAULT_URL as DEFAULT_DATABASE_URL
@@ -35,6 +43,9 @@ EXPECTED = {
     "webhook_listen": "the address the webhook server listens on, such as 127.0.0.1 or 0.0.0.0",
     "webhook_port": "a port number from 1 to 65535",
     "webhook_secret": "1 to 256 characters of A-Z, a-z, 0-9, _ and -",
+    # logging and errors
+    "log_level": f"one of {', '.join(LEVELS)}",
+    "log_format": "text or json",
 }
 """What each setting takes, said to whoever set it wrong."""
 
@@ -103,6 +114,12 @@ class Settings(BaseSettings):
             raise ValueError("not 1 to 256 characters of A-Z, a-z, 0-9, _ and -")
         return value
 
+    # logging and errors
+    log_level: str = "INFO"
+    """The least serious log lines shown (DEBUG … CRITICAL)."""
+    log_format: LogFormat = "text"
+    """``text``: readable lines; ``json``: one JSON object per line, for a log collector."""
+
     @field_validator("telegram_bot_token", mode="before")
     @classmethod
     def _blank_token_is_none(cls, value: object) -> object:
@@ -140,6 +157,22 @@ class Settings(BaseSettings):
     def _spoken(cls, value: str) -> str:
         if not known(value):
             raise ValueError(f"not one of {', '.join(LANGUAGES)}")
+        return value
+
+    @field_validator("log_level", "log_format", mode="before")
+    @classmethod
+    def _blank_is_default(cls, value: object, info: ValidationInfo) -> object:
+        if not isinstance(value, str):
+            return value
+        if not value.strip():
+            return cls.model_fields[info.field_name or ""].default
+        return value.strip().upper() if info.field_name == "log_level" else value.strip().lower()
+
+    @field_validator("log_level")
+    @classmethod
+    def _known_level(cls, value: str) -> str:
+        if value not in LEVELS:
+            raise ValueError(f"not one of {', '.join(LEVELS)}")
         return value
 
     @field_validator("telegram_api_url")

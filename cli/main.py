@@ -18,7 +18,7 @@ from telegram.ext import Application
 from bot.app import build_application
 from bot.inbox import Inbox
 from bot.instances import ANOTHER_INSTANCE, OneInstance
-from bot.logs import setup_logging
+from bot.logs import secrets_of, setup_logging
 from bot.settings import Settings
 from bot.webhook import HEALTH_PATH, Webhook, serve
 from cli.backup import backup
@@ -294,7 +294,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     token = settings.telegram_bot_token
     chatting = args.command == "chat" or (args.command is None and token is None)
     quiet = chatting or args.command in ("export", "check", "backup", "db")
-    setup_logging(token.get_secret_value() if token else "", quiet=quiet)
+    hook_secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else ""
+    setup_logging(
+        *secrets_of(token.get_secret_value() if token else None),
+        *((hook_secret,) if hook_secret else ()),
+        level=settings.log_level,
+        form=settings.log_format,
+        quiet=quiet,
+    )
     try:
         if args.command == "export":
             return _export(settings, args)

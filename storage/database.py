@@ -10,15 +10,18 @@ from __future__ import annotations
 
 import asyncio
 import os
+import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import asyncpg
 from sqlalchemy import Connection, event, make_url
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, DBAPIError, DisconnectionError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -41,6 +44,35 @@ SQLITE_PRAGMAS = (
     "PRAGMA synchronous=NORMAL",
 )
 """Run on every new SQLite connection; NORMAL is durable enough in WAL mode."""
+
+CONNECT_TIMEOUT = 5.0
+"""Seconds to wait for a database server to answer a new connection: an unreachable
+server fails the update at once instead of holding it (and its chat) for minutes."""
+
+SERVER_GONE = (
+    asyncpg.PostgresConnectionError,  # the connection failed or was closed under us
+    asyncpg.InterfaceError,  # the connection is closed
+    asyncpg.CannotConnectNowError,  # the server is starting up or shutting down
+    asyncpg.AdminShutdownError,
+    asyncpg.CrashShutdownError,
+    asyncpg.TooManyConnectionsError,
+    DisconnectionError,
+    PoolTimeout,  # every pooled connection stays busy
+    OSError,  # refused, reset, no route, and timeouts (TimeoutError is an OSError)
+)
+"""Failures that say the database cannot be reached now (rather than a wrong query)."""
+SQLITE_CANNOT_NOW = frozenset(
+    {
+        sqlite3.SQLITE_BUSY,
+        sqlite3.SQLITE_LOCKED,
+        sqlite3.SQLITE_CANTOPEN,
+        sqlite3.SQLITE_IOERR,
+        sqlite3.SQLITE_FULL,
+        sqlite3.SQLITE_READONLY,
+        sqlite3.SQLITE_PERM,
+    }
+)
+"""SQLite's result codes for a file that cannot be opened, written or locked now."""
 
 
 @dataclass(frozen=True)
@@ -90,6 +122,24 @@ def shown_url(url: str) -> str:
     return make_url(url).render_as_string(hide_password=True)
 
 
+def unreachable(error: BaseException | None) -> bool:
+    """Whether ``error``, or an error it came from, says the database could not be reached
+    (or not written to) now: trying again in a while may well work, and nothing of the
+    failed unit of work was stored.
+    """
+    seen: set[int] = set()
+    while error is not None and id(error) not in seen:
+        seen.add(id(error))
+        if isinstance(error, DBAPIError) and error.connection_invalidated:
+            return True
+        if isinstance(error, SERVER_GONE):
+            return True
+        if isinstance(error, sqlite3.Error) and error.sqlite_errorcode & 0xFF in SQLITE_CANNOT_NOW:
+            return True
+        error = error.__cause__ or error.__context__
+    return False
+
+
 def is_sqlite(url: str) -> bool:
     """Whether ``url`` points at SQLite, whatever the driver."""
     return make_url(url).get_backend_name() == "sqlite"
@@ -119,6 +169,11 @@ def create_database(url: str) -> Database:
         # an update in flight may hold two connections (its chat's turn and its unit of
         # work, see services.received.Turns), besides the senders' and the webhook's
         options.update(pool_size=10, max_overflow=10)
+        # "Dealing with Disconnects": test a pooled connection before handing it out, so
+        # one the server dropped (a restart, a network cut) is replaced, not used to fail
+        options["pool_pre_ping"] = True
+        if make_url(url).get_driver_name() == "asyncpg":
+            options["connect_args"] = {"timeout": CONNECT_TIMEOUT}
     # hide_parameters: a failed statement's error (logged with the failed update) must
     # not carry what people wrote, only the SQL
     engine = create_async_engine(url, hide_parameters=True, **options)

@@ -17,6 +17,8 @@ from collections.abc import Callable
 from telegram import Bot, ChatMember, ChatMemberRestricted, Update
 from telegram.error import TelegramError
 
+from bot.logs import ids
+
 log = logging.getLogger(__name__)
 
 MEMBERSHIP_TTL = 120.0
@@ -55,7 +57,12 @@ class StaffGate:
             member = await bot.get_chat_member(self.staff_chat_id, user_id)
         except TelegramError as error:
             # fail closed, and ask again next time rather than caching a network hiccup
-            log.warning("could not check staff membership of %s: %s", user_id, error)
+            log.warning(
+                "could not check staff membership of %s: %s",
+                user_id,
+                error,
+                extra=ids(user_id=user_id),
+            )
             return False
         is_member = _counts(member)
         self._members[user_id] = (is_member, now)

@@ -24,6 +24,7 @@ from telegram.error import BadRequest, TelegramError
 from telegram.ext import ContextTypes
 
 from bot.background import Background
+from bot.logs import ids
 from bot.redelivery import TRANSIENT, Redelivery
 from bot.render import render
 from bot.sending import send_replies
@@ -147,7 +148,11 @@ class TeamNotifier:
         try:
             await send_replies(bot, self.catalog, self.staff_chat_id, self.language, [reply])
         except TelegramError as error:  # the cards' own failure is what gets reported
-            log.info("staff chat did not take the burst notice: %s", error)
+            log.info(
+                "staff chat did not take the burst notice: %s",
+                error,
+                extra=ids(chat_id=self.staff_chat_id),
+            )
             return
         self._announced, self._announced_at = newest, now
 
@@ -185,12 +190,14 @@ class TeamNotifier:
             if isinstance(error, BadRequest) and gone(error) and again and message.pitch_id:
                 await self.posting.topic_lost(message.pitch_id)  # deleted by someone
                 return await self._post(bot, message, again=False)
+            reference = about.pitch.reference if about is not None else None
             if isinstance(error, BadRequest) and not _about_the_chat(error):
-                return await self._refused(message, what, error)
-            self._report(message, what, error)
+                return await self._refused(message, what, error, reference)
+            self._report(message, what, error, reference)
             return None
         except ValueError as error:  # its content cannot be rendered or encoded
-            return await self._refused(message, what, error)
+            reference = about.pitch.reference if about is not None else None
+            return await self._refused(message, what, error, reference)
         await self.posting.posted(message, sent_ids[0] if sent_ids else None)
         self._reported.discard(message.id)
         if message.kind == "erased":
@@ -243,19 +250,30 @@ class TeamNotifier:
             await self.posting.dropped(message)
         return done
 
-    def _report(self, message: Queued, what: str, error: TelegramError) -> None:
+    def _report(
+        self, message: Queued, what: str, error: TelegramError, reference: str | None
+    ) -> None:
         """The group did not take it: logged once per message until it does."""
         if message.id not in self._reported:
             self._reported.add(message.id)
             log.warning(
-                "staff chat did not take %s (%s); it is stored and will be retried", what, error
+                "staff chat did not take %s (%s); it is stored and will be retried",
+                what,
+                error,
+                extra=ids(chat_id=self.staff_chat_id, reference=reference),
             )
 
-    async def _refused(self, message: Queued, what: str, error: Exception) -> int:
+    async def _refused(
+        self, message: Queued, what: str, error: Exception, reference: str | None
+    ) -> int:
         """Telegram refuses this message itself: try it again later, then give up."""
         if message.attempts + 1 >= MAX_ATTEMPTS:
             log.error(
-                "dropped %s for the staff chat after %d refusals: %s", what, MAX_ATTEMPTS, error
+                "dropped %s for the staff chat after %d refusals: %s",
+                what,
+                MAX_ATTEMPTS,
+                error,
+                extra=ids(chat_id=self.staff_chat_id, reference=reference),
             )
             await self.posting.dropped(message)
         else:
@@ -350,9 +368,19 @@ class TeamNotifier:
             )
         except BadRequest as error:
             if "not modified" not in str(error).lower():
-                log.info("could not redraw the card of %s: %s", reference, error)
+                log.info(
+                    "could not redraw the card of %s: %s",
+                    reference,
+                    error,
+                    extra=ids(reference=reference),
+                )
         except TelegramError as error:
-            log.info("could not redraw the card of %s: %s", reference, error)
+            log.info(
+                "could not redraw the card of %s: %s",
+                reference,
+                error,
+                extra=ids(reference=reference),
+            )
 
     async def tell_staff(self, bot: Bot, user_id: int, reply: Reply) -> bool:
         """A word for a staff member in their private chat (the team's language); False
@@ -360,7 +388,9 @@ class TeamNotifier:
         try:
             await send_replies(bot, self.catalog, user_id, self.language, [reply])
         except TelegramError as error:
-            log.info("could not tell staff member %s: %s", user_id, error)
+            log.info(
+                "could not tell staff member %s: %s", user_id, error, extra=ids(user_id=user_id)
+            )
             return False
         return True
 
@@ -377,7 +407,12 @@ class TeamNotifier:
             await self.redelivery.tell(tell.chat_id, language, tell.reply, tell.event_id)
             return "queued"
         except TelegramError as error:
-            log.info("could not reach the pitcher of %s: %s", tell.reference, error)
+            log.info(
+                "could not reach the pitcher of %s: %s",
+                tell.reference,
+                error,
+                extra=ids(chat_id=tell.chat_id, reference=tell.reference),
+            )
             return "failed"
         return "sent"
 

@@ -143,7 +143,7 @@ async def test_when_even_the_apology_fails_the_bot_does_not_loop(
 
     assert len(replies) == 2, "one failed reply, one failed apology, nothing more"
     assert await draft_answers(harness.database, ANNA) == {"idea": ANSWERS["nl"]["idea"]}
-    assert [r.levelname for r in caplog.records if r.name == "bot.app"] == ["ERROR", "WARNING"]
+    assert [r.levelname for r in caplog.records if r.name == "bot.errors"] == ["ERROR", "WARNING"]
     assert token_free(caplog)
 
 

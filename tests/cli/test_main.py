@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import subprocess
@@ -24,6 +25,8 @@ ENV_NAMES = (
     "PITCHBOT_STAFF_CHAT_ID",
     "PITCHBOT_CARD_RETRY_SECONDS",
     "PITCHBOT_ORGANISATION_CONTACT",
+    "PITCHBOT_LOG_LEVEL",
+    "PITCHBOT_LOG_FORMAT",
 )
 
 
@@ -78,6 +81,12 @@ def test_run_without_a_token_says_which_variable_and_how_to_get_one(
             "-1",
             "PITCHBOT_CARD_RETRY_SECONDS: expected a number of seconds above 0, got '-1'",
         ),
+        (
+            "PITCHBOT_LOG_LEVEL",
+            "loud",
+            "PITCHBOT_LOG_LEVEL: expected one of DEBUG, INFO, WARNING, ERROR, CRITICAL, got 'loud'",
+        ),
+        ("PITCHBOT_LOG_FORMAT", "xml", "PITCHBOT_LOG_FORMAT: expected text or json, got 'xml'"),
     ],
 )
 def test_a_wrong_setting_is_named_with_what_it_takes(
@@ -156,6 +165,29 @@ def test_log_lines_never_show_the_token_and_httpx_is_quiet(
     assert token not in err
     assert "getMe" not in err  # httpx request lines are below the shown level
     assert "[redacted]" in err
+
+
+def test_the_log_settings_reach_the_log(
+    clean_env: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """PITCHBOT_LOG_FORMAT=json and a level (in any case) shape what `pitchbot` logs."""
+    monkeypatch.setenv("PITCHBOT_DATABASE_URL", f"sqlite+aiosqlite:///{clean_env / 'x.db'}")
+    monkeypatch.setenv("PITCHBOT_LOG_FORMAT", "json")
+    monkeypatch.setenv("PITCHBOT_LOG_LEVEL", "warning")
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "987654:SECRET-token-value")
+    root = logging.getLogger()
+    saved = root.handlers[:], root.level
+    try:
+        assert main(["db", "upgrade"]) == 0
+        logging.getLogger("bot.probe").info("below the level")
+        logging.getLogger("bot.probe").warning("token %s", "987654:SECRET-token-value")
+    finally:
+        root.handlers[:], level = saved
+        root.setLevel(level)
+
+    [line] = [json.loads(x) for x in capsys.readouterr().err.splitlines()]
+    assert (line["level"], line["logger"]) == ("WARNING", "bot.probe")
+    assert line["event"] == "token [redacted]"
 
 
 def test_the_terminal_chat_runs_as_a_real_process(tmp_path: Path) -> None:

@@ -121,6 +121,8 @@ _tokens = count(1)
 _EMULATORS: list[Any] = []
 _RUNNING: list[Deployment] = []
 """Deployments in use, whose logs a failing test shows."""
+_DEPLOYED: list[Deployment] = []
+"""Every deployment of the session, whose logs are searched for tokens at its end."""
 
 
 @dataclass
@@ -262,6 +264,7 @@ def deploy(emulator: Any, folder: Path) -> Deployment:
         staff_chat=-100_770_000 - number,
     )
     deployment.set_up_staff_group()
+    _DEPLOYED.append(deployment)
     return deployment
 
 
@@ -300,6 +303,25 @@ def bot(emulator: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Dep
 def own_bot(emulator: Any, tmp_path: Path) -> Iterator[Deployment]:
     """A bot for this test alone (it is stopped, broken or restarted on purpose)."""
     yield from running(deploy(emulator, tmp_path))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_token_in_any_output() -> Iterator[None]:
+    """When the session ends, every bot process has stopped: nothing any of them wrote
+    (stdout and stderr, every start of every deployment) holds a token of the session,
+    whole or its secret half."""
+    yield
+    tokens = {part for d in _DEPLOYED for part in (d.token, d.token.partition(":")[2])}
+    logs = [path for d in _DEPLOYED for path in sorted(d.folder.glob("bot-*.log"))]
+    kept = {id(d): len(list(d.folder.glob("bot-*.log"))) for d in _DEPLOYED}
+    assert all(kept[id(d)] == d.starts for d in _DEPLOYED), "the output of every start"
+    found = [
+        f"{path}: {token}"
+        for path in logs
+        for token in sorted(tokens)
+        if token in path.read_text(errors="replace")
+    ]
+    assert not found, f"a token in the bot's output: {found}"
 
 
 PROBLEMS = (" ERROR ", " CRITICAL ", "Traceback")
