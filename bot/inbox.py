@@ -26,6 +26,7 @@ from telegram.request import BaseRequest, RequestData
 from bot.logs import ids
 from bot.ordering import ordering_key
 from services.received import Received
+from storage.database import unreachable
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +64,17 @@ class Inbox:
             return answer
         self.fetched = True
         readable, keys = _readable(batch)
-        new = await self._store(readable, keys)
+        try:
+            new = await self._store(readable, keys)
+        except Exception as error:
+            if not unreachable(error):
+                raise
+            # The database is down. Kept back, these updates would come again and again,
+            # and nobody would hear a thing; handed on unkept, each fails in its handler
+            # and its person is asked to send it again in a moment (bot.errors).
+            log.warning("database unreachable: %d update(s) go on unkept", len(readable))
+            body["result"] = readable
+            return json.dumps(body).encode()
         # fetched again after a crash: already replayed from the inbox, so only its id
         # goes on (the offset must move past it)
         again = {u["update_id"] for u in readable} - new

@@ -130,3 +130,22 @@ async def test_an_update_with_broken_text_is_kept_like_any_other(
     waiting, _ = await _unhandled(database)
     assert [u["update_id"] for u in waiting] == [9, 10]
     assert waiting[0]["message"]["text"] == "nul\x00 en \ud800 half"
+
+
+class Unreachable(Received):
+    """The inbox's database, down: every write fails as a refused connection does."""
+
+    async def keep(self, *_: Any, **__: Any) -> set[int]:
+        raise ConnectionRefusedError(111, "Connect call failed")
+
+
+async def test_with_the_database_down_a_batch_goes_on_unkept_so_people_hear_something(
+    database: Database, clock: FrozenClock
+) -> None:
+    """Kept back, the batch would be fetched again and again in silence; handed on, each
+    update fails in its handler, which asks its person to send it again."""
+    inbox = Inbox(Unreachable(database, clock))
+    request = InboxRequest(Telegram([message(70), message(71)]), inbox)
+    assert [u["update_id"] for u in await fetch(request)] == [70, 71]
+    async with database.sessions() as session:
+        assert await updates.unhandled(session, GIVE_UP_AFTER) == ([], 0)
