@@ -20,12 +20,6 @@ from tests.support.telegram import BOT_USER, RecordingRequest
 TOKEN = "123456:CHECK-token-never-printed"
 STAFF_CHAT = -100777
 BOT = int(BOT_USER["id"])
-ENV_NAMES = (
-    "PITCHBOT_FLOW_FILE",
-    "PITCHBOT_TELEGRAM_API_URL",
-    "PITCHBOT_STAFF_IDS",
-    "PITCHBOT_DEFAULT_LANGUAGE",
-)
 Lines = dict[str, tuple[str, str]]
 """Check name → (outcome, detail)."""
 
@@ -40,15 +34,10 @@ def telegram(monkeypatch: pytest.MonkeyPatch) -> RecordingRequest:
 
 
 @pytest.fixture
-def workdir(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, database: Database, database_url: str
-) -> Path:
+def workdir(settings_env: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     """An empty folder (no .env); a token, the staff group and the migrated test database."""
-    for name in ENV_NAMES:
-        monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("TELEGRAM_BOT_TOKEN", TOKEN)
     monkeypatch.setenv("PITCHBOT_STAFF_CHAT_ID", str(STAFF_CHAT))
-    monkeypatch.setenv("PITCHBOT_DATABASE_URL", database_url)
     monkeypatch.chdir(tmp_path)
     return tmp_path
 

@@ -18,13 +18,8 @@ NEWEST, SECOND, THIRD = (m.revision for m in migrations()[:3])
 
 
 @pytest.fixture
-def workdir(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, database: Database, database_url: str
-) -> Path:
+def workdir(settings_env: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     """An empty folder (no .env), the settings pointing at the migrated test database."""
-    for name in ENV_NAMES:
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("PITCHBOT_DATABASE_URL", database_url)
     monkeypatch.chdir(tmp_path)
     return tmp_path
 

@@ -15,22 +15,10 @@ from cli.main import main
 from storage.database import Database
 from tests.storage.staff_helpers import NOW, draft, pitcher, sent
 
-ENV_NAMES = (
-    "TELEGRAM_BOT_TOKEN",
-    "PITCHBOT_FLOW_FILE",
-    "PITCHBOT_TELEGRAM_API_URL",
-    "PITCHBOT_DEFAULT_LANGUAGE",
-)
-
 
 @pytest.fixture
-def workdir(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, database: Database, database_url: str
-) -> Path:
+def workdir(settings_env: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     """An empty folder to work in (no .env), the settings pointing at the test database."""
-    for name in ENV_NAMES:
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("PITCHBOT_DATABASE_URL", database_url)
     folder = tmp_path / "work"
     folder.mkdir()
     monkeypatch.chdir(folder)
