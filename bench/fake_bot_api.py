@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from starlette.applications import Starlette
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
@@ -44,7 +44,11 @@ def _result(method: str, params: dict[str, Any]) -> Any:
 
 async def call(request: Request) -> JSONResponse:
     method = request.path_params["method"]
-    body, kind = await request.body(), request.headers.get("content-type", "")
+    try:
+        body = await request.body()
+    except ClientDisconnect:  # a worker stopped mid-call (SIGTERM at the end of a run)
+        return JSONResponse({"ok": False}, status_code=499)
+    kind = request.headers.get("content-type", "")
     params: dict[str, Any] = {}
     if kind.startswith("application/json"):
         params = json.loads(body or b"{}")

@@ -29,11 +29,14 @@ import httpx
 from sqlalchemy import func, select
 
 from bench.throughput import FIRST_USER, STAFF_CHAT, TOKEN, fresh_database, pitch_script
+from bot.limits import TELEGRAM_PER_SECOND
 from storage.models import Pitch
 
 ROOT = Path(__file__).resolve().parents[1]
 SECRET = "bench_secret"
 START_SECONDS = 60.0
+UNCAPPED = 1_000_000.0
+"""Messages per second: no limit that the workers could reach."""
 
 
 def free_port() -> int:
@@ -48,6 +51,8 @@ class Run:
     pitches: int
     updates: int
     seconds: float
+    cpu: float
+    """CPU seconds the worker processes used for it (all of them together)."""
 
     @property
     def pitches_per_second(self) -> float:
@@ -92,7 +97,9 @@ async def _until_answers(url: str, method: str = "GET") -> None:
             await asyncio.sleep(0.1)
 
 
-def start_worker(api: str, database_url: str, port: int, log: Path) -> subprocess.Popen[bytes]:
+def start_worker(
+    api: str, database_url: str, port: int, log: Path, per_second: float
+) -> subprocess.Popen[bytes]:
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith("PITCHBOT_")},
         "TELEGRAM_BOT_TOKEN": TOKEN,
@@ -104,6 +111,7 @@ def start_worker(api: str, database_url: str, port: int, log: Path) -> subproces
         "PITCHBOT_STAFF_IDS": "7001",
         "PITCHBOT_STAFF_CHAT_ID": str(STAFF_CHAT),
         "PITCHBOT_DIGEST_HOUR": "",
+        "PITCHBOT_SENDS_PER_SECOND": str(per_second),
         "PYTHONPATH": str(ROOT),
     }
     with log.open("wb") as out:
@@ -119,11 +127,14 @@ async def sent_pitches(database: Any) -> int:
         return int((await session.execute(query)).scalar_one())
 
 
-async def run(api: str, url: str, workers: int, size: int, folder: Path) -> Run:
+async def run(api: str, url: str, workers: int, size: int, folder: Path, capped: bool) -> Run:
+    """``capped``: as deployed, each worker sending its share of Telegram's 30 messages a
+    second; otherwise without that limit (what the workers themselves carry)."""
     database = await fresh_database(url, folder)
     ports = [free_port() for _ in range(workers)]
+    per_second = TELEGRAM_PER_SECOND / workers if capped else UNCAPPED
     processes = [
-        start_worker(api, url, port, folder / f"worker-{workers}-{i}.log")
+        start_worker(api, url, port, folder / f"worker-{workers}-{i}.log", per_second)
         for i, port in enumerate(ports)
     ]
     try:
@@ -145,33 +156,48 @@ async def run(api: str, url: str, workers: int, size: int, folder: Path) -> Run:
                     )
                     answer.raise_for_status()
 
-            began = time.perf_counter()
+            began, cpu_before = time.perf_counter(), cpu_seconds(processes)
             await asyncio.gather(*(pitcher(script) for script in scripts))
             while await sent_pitches(database) < size:
                 if any(p.poll() is not None for p in processes):
                     raise RuntimeError(f"a worker died: see {folder}")
                 await asyncio.sleep(0.05)
-            seconds = time.perf_counter() - began
+            seconds, cpu = time.perf_counter() - began, cpu_seconds(processes) - cpu_before
     finally:
         for process in processes:
             process.send_signal(signal.SIGTERM)
         for process in processes:
             process.wait(30)
         await database.dispose()
-    return Run(workers, size, sum(len(s) for s in scripts), seconds)
+    return Run(workers, size, sum(len(s) for s in scripts), seconds, cpu)
+
+
+def cpu_seconds(processes: list[subprocess.Popen[bytes]]) -> float:
+    """User and system CPU time of the processes so far (Linux: /proc/PID/stat)."""
+    ticks = 0
+    for process in processes:
+        fields = Path(f"/proc/{process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        ticks += int(fields[11]) + int(fields[12])  # utime, stime
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 async def scaling(url: str, counts: list[int], size: int, folder: Path) -> None:
     print(f"PostgreSQL; {size} pitchers, each a whole pitch spread over the workers")
-    print(f"{'workers':>7} {'pitches/s':>10} {'updates/s':>10} {'× 1 worker':>10}")
+    print(
+        f"{'sending':>12} {'workers':>7} {'pitches/s':>10} {'updates/s':>10} "
+        f"{'× 1 worker':>10} {'worker CPU ms/update':>20}"
+    )
     async with fake_bot_api() as api:
-        first: Run | None = None
-        for count in counts:
-            result = await run(api, url, count, size, folder)
-            first = first or result
-            ratio = result.pitches_per_second / first.pitches_per_second
-            print(
-                f"{count:7} {result.pitches_per_second:10.2f} "
-                f"{result.updates / result.seconds:10.0f} {ratio:10.2f}"
-            )
+        for capped in (True, False):
+            first: Run | None = None
+            for count in counts:
+                result = await run(api, url, count, size, folder, capped)
+                first = first or result
+                ratio = result.pitches_per_second / first.pitches_per_second
+                mode = "30/s shared" if capped else "unlimited"
+                print(
+                    f"{mode:>12} {count:7} {result.pitches_per_second:10.2f} "
+                    f"{result.updates / result.seconds:10.0f} {ratio:10.2f} "
+                    f"{1000 * result.cpu / result.updates:20.1f}"
+                )
     print(f"(this machine has {os.cpu_count()} CPU cores for the workers, PostgreSQL and the load)")

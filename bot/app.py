@@ -126,7 +126,8 @@ def build_application(
     builder = builder.post_init(start).post_stop(stop_sending).post_shutdown(close)
     if rate_limit:
         # Telegram's flood limits: 30 messages/s overall, 20/min per group; retry RetryAfter
-        builder = builder.rate_limiter(SendingRateLimiter())  # type: ignore[arg-type]
+        limiter = SendingRateLimiter(settings.sends_per_second)
+        builder = builder.rate_limiter(limiter)  # type: ignore[arg-type]
     application = builder.build()
     processor.application, inbox.bot = application, application.bot
     register_staff(application, team, settings.card_retry_seconds)

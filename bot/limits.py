@@ -17,6 +17,9 @@ from telegram.ext import AIORateLimiter
 SENDING = ("send", "copy", "forward", "edit")
 """Bot API method prefixes that put something in a chat."""
 
+TELEGRAM_PER_SECOND = 30.0
+"""Messages a bot may send per second, over all chats (Telegram's free limit)."""
+
 MAX_RETRIES = 3
 """Times a call is retried after Telegram's RetryAfter ("too many requests")."""
 
@@ -28,8 +31,8 @@ def sends(endpoint: str) -> bool:
 class SendingRateLimiter(AIORateLimiter):
     """AIORateLimiter for sending calls only."""
 
-    def __init__(self) -> None:
-        super().__init__(max_retries=MAX_RETRIES)
+    def __init__(self, per_second: float = TELEGRAM_PER_SECOND) -> None:
+        super().__init__(overall_max_rate=per_second, max_retries=MAX_RETRIES)
 
     async def process_request(
         self,

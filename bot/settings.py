@@ -17,6 +17,7 @@ from pydantic import (
 )
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot.limits import TELEGRAM_PER_SECOND
 from bot.logs import LEVELS, LogFormat
 from dialogs.languages import DEFAULT as DEFAULT_LANGUAGE
 from dialogs.languages import LANGUAGES, known
@@ -38,6 +39,7 @@ EXPECTED = {
     "digest_hour": "an hour from 0 to 23 (Brussels time), or empty for no daily digest",
     "waiting_days": "a whole number of days, 1 or more",
     "organisation_contact": "free text: the organisation's name, e-mail, website",
+    "sends_per_second": "a number of messages per second above 0 (Telegram allows 30)",
     "webhook_url": "the public https address Telegram posts updates to, such as "
     "https://bot.example.org/telegram",
     "webhook_listen": "the address the webhook server listens on, such as 127.0.0.1 or 0.0.0.0",
@@ -86,6 +88,10 @@ class Settings(BaseSettings):
     organisation_contact: str | None = None
     """Who the pitcher can reach (name, e-mail, website), on the PDF of their pitch under
     "what happens next"; None: that line is left out."""
+
+    sends_per_second: float = Field(default=TELEGRAM_PER_SECOND, gt=0)
+    """Messages this process sends per second at most, over all chats. Telegram allows a
+    bot 30: with several workers, give each its share (30 / workers)."""
 
     # webhook mode (`pitchbot run --webhook`)
     webhook_url: str | None = None
