@@ -211,6 +211,10 @@ class Pitch(Base):
     last_update_id: Mapped[int | None] = mapped_column(BigInteger)
     """A draft's claim of the newest Telegram update that changed it (redeliveries of it
     are refused): written with the draft's place, so an answer needs no other write."""
+    reminded_at: Mapped[datetime | None]
+    """When the one reminder of this abandoned draft went out; None: not (yet)."""
+    reminders_off: Mapped[bool] = mapped_column(default=False, server_default=false())
+    """The pitcher said "stop" to the reminder: none ever again for this draft."""
 
     answers: Mapped[list[Answer]] = relationship(
         back_populates="pitch",
@@ -221,6 +225,37 @@ class Pitch(Base):
     )
     # Async sessions cannot lazy-load: reuse the identity map or fail loudly.
     pitcher: Mapped[Pitcher] = relationship(lazy="raise_on_sql")
+
+
+class Consent(Base):
+    """Every consent a pitcher gave, with the privacy text's version: their history,
+    which /mydata shows. ``pitchers.consent_version`` is the one that holds now."""
+
+    __tablename__ = "consents"
+    __table_args__ = (NEVER_REUSE_IDS,)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pitcher_id: Mapped[int] = mapped_column(
+        ForeignKey("pitchers.id", ondelete="CASCADE"), index=True
+    )
+    version: Mapped[str] = mapped_column(String(32))
+    given_at: Mapped[datetime]
+
+
+class ErasedPitch(Base):
+    """What stays of a sent pitch after its pitcher's data was erased: its reference,
+    dates and that fact, so the team is not left guessing and the counts stay right."""
+
+    __tablename__ = "erased_pitches"
+
+    reference: Mapped[str] = mapped_column(String(16), primary_key=True)
+    status: Mapped[str] = mapped_column(String(20))
+    """Its status when it was erased."""
+    submitted_at: Mapped[datetime | None]
+    erased_at: Mapped[datetime]
+    reason: Mapped[str] = mapped_column(String(16))
+    """"request" (the pitcher: /forgetme), "team" (/erase on their request) or
+    "retention" (closed longer than PITCHBOT_CLOSED_RETENTION_DAYS)."""
 
 
 class Answer(Base):

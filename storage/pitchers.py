@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.drafts import DRAFT_COLUMNS, DraftRecord, StoredAnswer
-from storage.models import Answer, GroupNotice, Pitch, Pitcher, PitchStatus
+from storage.models import Answer, Consent, GroupNotice, Pitch, Pitcher, PitchStatus
 
 # Core tables, not the mapped classes: statements on a mapped class take the ORM's
 # slower path (identity map synchronisation, ORM result setup) for nothing here.
@@ -143,8 +143,18 @@ async def add_pitcher(
         .returning(_P.id)
     )
     pitcher_id = (await session.execute(added)).scalar_one()
+    await record_consent(session, pitcher_id, consent_version, now)
     return PitcherRecord(
         pitcher_id, telegram_user_id, chat_id, username, first_name, language, False, update_id
+    )
+
+
+async def record_consent(
+    session: AsyncSession, pitcher_id: int, version: str, now: datetime
+) -> None:
+    """One more consent in the person's history (the privacy text's ``version``)."""
+    await session.execute(
+        insert(Consent).values(pitcher_id=pitcher_id, version=version, given_at=now)
     )
 
 
