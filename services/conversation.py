@@ -204,7 +204,7 @@ class Conversations:
         if pitcher is None:
             return False
         erasure = await workflow.erasure_of_pitcher(session, pitcher.id)
-        await workflow.erase_pitcher(session, pitcher.id)
+        await workflow.erase_pitcher(session, pitcher.id, reason="request", now=self.clock())
         log.info("a pitcher erased everything of theirs: %d pitch(es)", erasure.pitches)
         references = erasure.references
         if references:

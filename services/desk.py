@@ -355,7 +355,10 @@ class StaffDesk:
         async with self.database.transaction() as session:
             await self._admit(session, actor)
             erasure = await workflow.erasure_of(session, reference)
-            if erasure is None or not await workflow.erase_pitcher(session, erasure.pitcher.id):
+            erased = erasure is not None and await workflow.erase_pitcher(
+                session, erasure.pitcher.id, reason="team", now=self.clock()
+            )
+            if erasure is None or not erased:
                 return None
         log.info(
             "erased the pitcher of %s and their %d pitch(es) at the request of staff member %s",

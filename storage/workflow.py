@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import cast
 
-from sqlalchemy import Table, delete, select, update
+from sqlalchemy import Table, delete, literal, select, update
 
-from storage.database import Session
+from storage.database import Session, insert_with_conflicts
 from storage.events import record
-from storage.models import Pitch, Pitcher, PitchStatus
+from storage.models import ErasedPitch, Pitch, Pitcher, PitchStatus, UTCDateTime
 from storage.pitchers import PITCHER_COLUMNS, PitcherRecord
 from storage.pitches import submitted_status
 
@@ -171,12 +171,24 @@ async def erasure_of_pitcher(session: Session, pitcher_id: int) -> Erasure:
     return Erasure(pitcher, references, len(listed), cards, topics)
 
 
-async def erase_pitcher(session: Session, pitcher_id: int) -> bool:
+async def erase_pitcher(session: Session, pitcher_id: int, *, reason: str, now: datetime) -> bool:
     """Delete a pitcher and everything of theirs; False when someone else erased them a
     moment earlier.
 
     The right to erasure: their pitches (drafts too), answers, the thread, notes and
     history go by the foreign keys' ON DELETE CASCADE. Reference numbers are not reused.
+    Of each sent pitch only its reference, status and dates stay, with why it was erased
+    (``reason``: "request", "team" or "retention"), so the team is not left guessing.
     """
+    sent = select(
+        _D.reference,
+        _D.status,
+        _D.submitted_at,
+        literal(now, UTCDateTime()).label("erased_at"),
+        literal(reason).label("reason"),
+    ).where(_D.pitcher_id == pitcher_id, _D.reference.is_not(None))
+    columns = ["reference", "status", "submitted_at", "erased_at", "reason"]
+    kept = insert_with_conflicts(session, ErasedPitch).from_select(columns, sent)
+    await session.execute(kept.on_conflict_do_nothing(index_elements=["reference"]))
     gone = delete(PITCHERS).where(_P.id == pitcher_id).returning(_P.id)
     return (await session.execute(gone)).scalar_one_or_none() is not None

@@ -3,6 +3,8 @@ the cascade an erasure relies on must still work afterwards."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from alembic import command
 from sqlalchemy import Connection, func, select
 
@@ -11,6 +13,8 @@ from storage.migrate import alembic_config, migration_transaction, upgrade
 from storage.models import Answer, Event, Pitch, Pitcher
 from storage.workflow import erase_pitcher
 from tests.storage.staff_helpers import NOW, pitcher, sent
+
+ERASED_AT = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
 
 
 def _downgrade_to_0006(connection: Connection) -> None:
@@ -43,5 +47,5 @@ async def test_down_to_0006_and_up_again_loses_nothing_and_erasure_still_cascade
 
     assert await _counts(database) == [1, 1, 2, 1]
     async with database.transaction() as session:
-        assert await erase_pitcher(session, anna.id)
+        assert await erase_pitcher(session, anna.id, reason="request", now=ERASED_AT)
     assert await _counts(database) == [0, 0, 0, 0]

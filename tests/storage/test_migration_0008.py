@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 from alembic import command
 from sqlalchemy import Connection, select, text
@@ -14,6 +16,8 @@ from storage.models import Answer, Event, OutboxMessage, Pitch, Pitcher
 from storage.workflow import erase_pitcher
 from tests.conftest import SERVER_URL
 from tests.storage.staff_helpers import NOW, pitcher, sent
+
+ERASED_AT = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
 
 
 async def _newest_of_everything(database: Database, user_id: int) -> dict[str, int]:
@@ -29,7 +33,7 @@ async def _newest_of_everything(database: Database, user_id: int) -> dict[str, i
 async def test_erasing_the_newest_pitcher_frees_no_id_for_the_next(database: Database) -> None:
     first = await _newest_of_everything(database, 1001)
     async with database.transaction() as session:
-        assert await erase_pitcher(session, first["pitcher"])
+        assert await erase_pitcher(session, first["pitcher"], reason="request", now=ERASED_AT)
 
     second = await _newest_of_everything(database, 1002)
 
@@ -76,7 +80,7 @@ async def test_upgrading_an_old_sqlite_file_keeps_every_row_and_id(database: Dat
 
     assert await _rows(database) == before
     async with database.transaction() as session:
-        assert await erase_pitcher(session, 2)
+        assert await erase_pitcher(session, 2, reason="request", now=ERASED_AT)
     third = await _newest_of_everything(database, 1003)
     # two events a pitch (sent, note): the erased pitcher's were 3 and 4
     assert third == {"pitcher": 3, "pitch": 3, "answer": 3, "event": 6}, "counts on, no reuse"

@@ -3,13 +3,15 @@ or with its pitch."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from storage import outbox
 from storage.database import Database
 from storage.events import add_message
 from storage.workflow import erase_pitcher
 from tests.storage.staff_helpers import NOW, pitcher, sent
+
+ERASED_AT = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
 
 
 async def test_messages_come_out_in_the_order_they_were_queued(database: Database) -> None:
@@ -42,7 +44,7 @@ async def test_messages_come_out_in_the_order_they_were_queued(database: Databas
     async with database.transaction() as session:
         left = await outbox.due(session)
         assert [(m.kind, m.attempts) for m in left] == [("relay", 1), ("erased", 0)]
-        assert await erase_pitcher(session, anna.id)
+        assert await erase_pitcher(session, anna.id, reason="request", now=ERASED_AT)
 
     async with database.transaction() as session:
         assert [m.kind for m in await outbox.due(session)] == ["erased"], "gone with the pitch"
