@@ -6,7 +6,7 @@ import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
-from telegram import Bot, CallbackQuery, Chat, Update
+from telegram import Bot, CallbackQuery, Chat, InputFile, Update
 from telegram.ext import Application, CallbackQueryHandler, ContextTypes, MessageHandler, filters
 
 from bot.documents import PitchDocuments
@@ -100,6 +100,7 @@ class PitcherHandlers:
         if response.queued:  # after the person's own answer: theirs goes first
             self.wake_team(context.bot)
         self._document(context.bot, chat.id, response, shown)
+        await self._send_data(context.bot, chat.id, response)
 
     async def on_press(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """A button press: only its owner, in their private chat, may press it."""
@@ -143,6 +144,19 @@ class PitcherHandlers:
         except Exception as error:
             raise NotShown() from error
         return True
+
+    async def _send_data(self, bot: Bot, chat_id: int, response: Response) -> None:
+        """/mydata: the file of everything stored about them, to them alone. Nothing is
+        owed when it does not get through: asking again makes a fresh one."""
+        if response.data is None:
+            return
+        day = self.conversations.clock().date().isoformat()
+        caption = render_text(self.catalog, response.language, text("mydata_caption"))
+        file = InputFile(response.data, filename=f"pitchbot-{day}.json")
+        try:
+            await bot.send_document(chat_id, file, caption=caption)
+        except Exception as error:
+            raise NotShown() from error
 
     def _document(self, bot: Bot, chat_id: int, response: Response, shown: bool) -> None:
         """Queue the PDF of a pitch just sent or asked for; it follows the answer.

@@ -141,6 +141,18 @@ def save_document(
     return catalog.render_plain(language, text("console_document_saved", path=str(path)))
 
 
+def save_data(
+    conversations: Conversations, catalog: Catalog, response: Response, folder: Path
+) -> str:
+    """/mydata: where Telegram sends the file, the terminal saves it (only its owner may
+    read it); the line to show."""
+    assert response.data is not None
+    path = folder / f"pitchbot-{conversations.clock().date().isoformat()}.json"
+    path.touch(mode=0o600)
+    path.write_bytes(response.data)
+    return catalog.render_plain(response.language, text("mydata_saved", path=str(path)))
+
+
 async def run_console(
     conversations: Conversations,
     catalog: Catalog,
@@ -167,6 +179,8 @@ async def run_console(
             shown = show(catalog, response, write)
             if documents is not None and response.document is not None:
                 write(save_document(conversations, catalog, response, documents, contact))
+            if documents is not None and response.data is not None:
+                write(save_data(conversations, catalog, response, documents))
             if shown:  # numbers mean the buttons last shown, also after a reply without any
                 buttons = shown
     finally:

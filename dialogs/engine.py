@@ -29,6 +29,7 @@ from dialogs.events import FILE_KINDS, MAX_FILE_BYTES, Command, Edited, Event, P
 from dialogs.flow import Flow, Kind, Question
 from dialogs.languages import LANGUAGES
 from dialogs.matching import Choices, fold
+from dialogs.privacy import PrivacyTerms, privacy_reply
 from dialogs.progress import Progress
 from dialogs.replies import Effect, Outcome, Reply, Text, text
 from dialogs.state import Answer, Draft, Phase, State
@@ -36,8 +37,12 @@ from dialogs.threads import find_reference
 
 LANGUAGE_NAME_LENGTH = 4
 """Language codes ("en" is Dutch for "and") only count at the consent, names anywhere."""
-CONSENT_VERSION = "2026-11"
-"""Which consent text the person agreed to; bump it when the consent text changes."""
+CONSENT_VERSION = "2026-12"
+"""Which privacy text the person agreed to. Bump it when that text changes, and say what
+changed in the catalogues' ``consent_changed``: a returning pitcher is asked again."""
+
+STILL_OPEN = frozenset({"help", "privacy", "mypitches", "mydata", "forgetme"})
+"""Commands that store nothing new: they work while a changed privacy text waits."""
 
 KNOWN_COMMANDS = (
     "start",
@@ -48,6 +53,7 @@ KNOWN_COMMANDS = (
     "language",
     "mypitches",
     "privacy",
+    "mydata",
     "forgetme",
 )
 
@@ -55,8 +61,9 @@ KNOWN_COMMANDS = (
 class Engine:
     """Runs the pitch conversation of one flow."""
 
-    def __init__(self, flow: Flow) -> None:
+    def __init__(self, flow: Flow, terms: PrivacyTerms | None = None) -> None:
         self.flow = flow
+        self.terms = terms or PrivacyTerms()
         self.progress = Progress(flow)
         words = flow.words
         self.consent_words = Choices.of(
@@ -121,6 +128,8 @@ class Engine:
                 return Outcome(state, (prompts.cancel_confirm_reply(lead),))
             if not (isinstance(event, Pressed) and event.data.startswith("cancel:")):
                 state = replace(state, draft=replace(draft, confirming_cancel=False))
+        if state.consented and state.consent_outdated:
+            return self._consent_again(state, event)
         match event:
             case Command():
                 return self._command(state, event)
@@ -132,6 +141,44 @@ class Engine:
                 return self._shared(state, event)
             case Edited():
                 return self._edited(state, event)
+
+    def _consent_again(self, state: State, event: Event) -> Outcome:
+        """The privacy text changed since they agreed: nothing new is stored until they
+        agree again. What they sent is kept (their pitches stay); reading it, /mydata
+        and /forgetme stay open."""
+        match event:
+            case Command(name=name) if name in STILL_OPEN:
+                outcome = self._command(state, event)
+                if name in ("help", "privacy"):  # then the question again, not the step
+                    return Outcome(
+                        state, (*outcome.replies[:1], prompts.reconsent_reply(state.language))
+                    )
+                return outcome
+            case Pressed(data=data) if data.startswith("forget:"):
+                return press(self.progress, state, data)
+            case Pressed(data=data) if data.startswith("consent:"):
+                answer = data.split(":")[1]
+            case Said():
+                answer = self._consent_word(event.text) or ""
+            case _:
+                answer = ""
+        if answer == "yes":
+            agreed = replace(state, consent_outdated=False)
+            return Outcome(
+                agreed, self.progress.here(agreed, (text("consent_renewed"),)), (Effect.CONSENT,)
+            )
+        if answer == "no":
+            return Outcome(state, (Reply((text("consent_renew_declined"),)),))
+        return Outcome(state, (prompts.reconsent_reply(state.language),))
+
+    def _consent_word(self, typed: str) -> str | None:
+        """ "yes" or "no" when ``typed`` says it in any language, else None."""
+        folded = fold(typed)
+        for answer, by_language in self.consent_by_language.items():
+            if any(folded in words for words in by_language.values()):
+                return answer
+        meant = self.consent_words.match(typed)
+        return meant if meant in ("yes", "no") else None
 
     def new_draft(self) -> Draft:
         return Draft(step=self.flow.questions[0].key)
@@ -146,7 +193,7 @@ class Engine:
             case "help":
                 return self._then_here(state, Reply((text("help"),)))
             case "privacy":
-                return self._then_here(state, Reply((text("privacy"),)))
+                return self._then_here(state, privacy_reply(self.terms))
             case "language":
                 return Outcome(state, (prompts.language_reply(),))
             case "mypitches":
@@ -154,6 +201,8 @@ class Engine:
                 if reference is not None:
                     return document_asked(state, reference)
                 return Outcome(state, effects=(Effect.LIST_PITCHES,))
+            case "mydata":
+                return Outcome(state, effects=(Effect.MY_DATA,))
             case "forgetme" if state.consented:
                 asking = replace(state, confirming_forget=True)
                 return Outcome(asking, (prompts.forget_confirm_reply(),))

@@ -192,6 +192,19 @@ def consent_reply(language: str, lead: tuple[Text, ...] = ()) -> Reply:
     )
 
 
+def reconsent_reply(language: str, lead: tuple[Text, ...] = ()) -> Reply:
+    """The privacy text changed since they agreed: what changed, and agree again?"""
+    return Reply(
+        (*lead, text("consent_changed")),
+        (
+            (
+                Button(text("button_consent_yes"), f"consent:yes:{language}"),
+                Button(text("button_consent_no"), f"consent:no:{language}"),
+            ),
+        ),
+    )
+
+
 def resume_reply(flow: Flow, draft: Draft) -> Reply:
     """Offer to continue an open draft where it was left, or to start over."""
     if draft.phase is Phase.REVIEW:

@@ -92,6 +92,10 @@ class Effect(StrEnum):
     DOCUMENT = "document"
     """Send the person the PDF of their sent pitch :attr:`Outcome.document`, once the
     caller has checked that it is theirs (a refusal otherwise)."""
+    CONSENT = "consent"
+    """They agreed (again) to the current privacy text: record it in their history."""
+    MY_DATA = "my_data"
+    """Send the person a copy of everything stored about them (/mydata)."""
     RELAY = "relay"
     """Text or a file outside a draft: pass it to the team about the person's latest sent
     pitch.

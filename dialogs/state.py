@@ -51,3 +51,5 @@ class State:
     draft: Draft | None = None
     confirming_forget: bool = False
     """"Erase everything of mine?" (/forgetme) is open: only then does "yes" erase."""
+    consent_outdated: bool = False
+    """They agreed to an earlier privacy text: asked again before anything new is stored."""

@@ -15,10 +15,12 @@ from dialogs.engine import CONSENT_VERSION, Engine
 from dialogs.events import Event, Said, Shared
 from dialogs.flow import Flow
 from dialogs.languages import known, resolve
+from dialogs.privacy import PrivacyTerms
 from dialogs.replies import Effect, Outcome, Reply, Text, text
 from dialogs.resume import lost_answer, owed_reference
 from dialogs.state import State
 from services.drafts import draft_of, my_pitches, save_draft
+from services.personal_data import my_data
 from services.types import Clock, Person, utc_now
 from storage import drafts, events, outbox, pitchers, pitches, workflow
 from storage.database import Database, Session
@@ -44,6 +46,8 @@ class Response:
     document: PitchView | None = None
     """A sent pitch of this person whose PDF they get now: the one this input sent, or
     the one they asked for (checked to be theirs). Nice to have: never owed."""
+    data: bytes | None = None
+    """/mydata: everything stored about this person, as a JSON file to send them."""
 
 
 class Conversations:
@@ -56,10 +60,11 @@ class Conversations:
         *,
         default_language: str = "nl",
         clock: Clock = utc_now,
+        terms: PrivacyTerms | None = None,
     ) -> None:
         self.database = database
         self.flow = flow
-        self.engine = Engine(flow)
+        self.engine = Engine(flow, terms)
         self.default_language = default_language
         self.clock = clock
         self.owed: set[int] = set()
@@ -103,6 +108,7 @@ class Conversations:
                 queued=queued,
                 sent=saved.sent,
                 document=saved.document,
+                data=saved.data,
             )
 
     async def owe(self, chat_id: int, reference: str | None) -> None:
@@ -194,6 +200,7 @@ class Conversations:
             consented=True,
             draft=draft_of(self.flow, row),
             confirming_forget=pitcher.confirming_erasure,
+            consent_outdated=pitcher.consent_version != CONSENT_VERSION,
         )
 
     # saving -------------------------------------------------------------------------------
@@ -232,10 +239,19 @@ class Conversations:
         now = self.clock()
         if Effect.ERASE in outcome.effects:
             return _Saved(outcome.replies, await self._erase(session, pitcher))
+        if Effect.MY_DATA in outcome.effects:  # the asking person's own, and only theirs
+            data = await my_data(session, self.flow, person.user_id, now)
+            if data is None:
+                return _Saved((*outcome.replies, Reply((text("mydata_nothing"),))))
+            return _Saved(outcome.replies, data=data)
         if not after.consented:  # without consent nothing is stored, and nothing was sent
             if Effect.LIST_PITCHES in outcome.effects:
                 return _Saved((*outcome.replies, Reply((text("mypitches_none"),))))
             return _Saved(outcome.replies)
+        if pitcher is not None and after.consent_outdated:  # nothing new until they agree
+            return await self._read_only(session, person, pitcher.id, outcome)
+        if pitcher is not None and Effect.CONSENT in outcome.effects:
+            await pitchers.renew_consent(session, pitcher.id, CONSENT_VERSION, now)
         if pitcher is None:
             pitcher = await pitchers.add_pitcher(
                 session,
@@ -282,13 +298,29 @@ class Conversations:
                 session, self.flow, pitcher.id, draft_id, kept, after.draft, after.language, now,
                 draft_claim,
             )  # fmt: skip
+        shown, asked = await self._reads(session, person, pitcher.id, outcome)
+        return _Saved((*replies, *shown), queued, reference, pitcher.id, asked or document)
+
+    async def _read_only(
+        self, session: Session, person: Person, pitcher_id: int, outcome: Outcome
+    ) -> _Saved:
+        """A changed privacy text waits for their agreement: answer, store nothing."""
+        shown, document = await self._reads(session, person, pitcher_id, outcome)
+        return _Saved((*outcome.replies, *shown), pitcher_id=pitcher_id, document=document)
+
+    async def _reads(
+        self, session: Session, person: Person, pitcher_id: int, outcome: Outcome
+    ) -> tuple[tuple[Reply, ...], PitchView | None]:
+        """What the person asked to see: their pitches, a pitch's PDF (if theirs)."""
+        replies: list[Reply] = []
+        document = None
         if Effect.LIST_PITCHES in outcome.effects:
-            replies.append(await my_pitches(session, self.flow, pitcher.id))
+            replies.append(await my_pitches(session, self.flow, pitcher_id))
         if Effect.DOCUMENT in outcome.effects and outcome.document:
             document = await self._own_pitch(session, person, outcome.document)
             if document is None:
                 replies.append(Reply((text("document_not_yours"),)))
-        return _Saved(tuple(replies), queued, reference, pitcher.id, document)
+        return tuple(replies), document
 
     async def _own_pitch(
         self, session: Session, person: Person, reference: str
@@ -312,6 +344,7 @@ class _Saved:
     sent: str | None = None
     pitcher_id: int | None = None
     document: PitchView | None = None
+    data: bytes | None = None
 
 
 def _reference(owed: dict[str, object] | None) -> str | None:

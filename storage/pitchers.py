@@ -40,6 +40,8 @@ class PitcherRecord:
     language: str
     confirming_erasure: bool
     last_update_id: int | None
+    consent_version: str | None = None
+    """The privacy text they last agreed to (loaded with the conversation only)."""
 
 
 _P, _D, _A = PITCHERS.c, PITCHES.c, ANSWERS.c
@@ -63,7 +65,14 @@ def _conversation_query() -> Select[Any]:
         .scalar_subquery()
     )
     return (
-        select(*PITCHER_COLUMNS, *DRAFT_COLUMNS, _A.question_key, _A.value, _A.message_id)
+        select(
+            *PITCHER_COLUMNS,
+            _P.consent_version,
+            *DRAFT_COLUMNS,
+            _A.question_key,
+            _A.value,
+            _A.message_id,
+        )
         .select_from(PITCHERS)
         .outerjoin(PITCHES, _D.id == newest_draft)
         .outerjoin(ANSWERS, _A.pitch_id == _D.id)
@@ -101,12 +110,13 @@ async def load(
     if not rows:
         return None, None
     first = rows[0]
-    pitcher = PitcherRecord(*first[:8])
-    if first[8] is None:
+    start = len(PITCHER_COLUMNS) + 1
+    pitcher = PitcherRecord(*first[:start])
+    if first[start] is None:
         return pitcher, None
-    end = 8 + len(DRAFT_COLUMNS)
+    end = start + len(DRAFT_COLUMNS)
     answers = tuple(StoredAnswer(*row[end:]) for row in rows if row[end] is not None)
-    draft_id, step, phase, nudged, editing, cancelling, language, claim = first[8:end]
+    draft_id, step, phase, nudged, editing, cancelling, language, claim = first[start:end]
     draft = DraftRecord(
         draft_id, step, phase, nudged, editing, cancelling, language, claim, answers
     )
@@ -145,7 +155,15 @@ async def add_pitcher(
     pitcher_id = (await session.execute(added)).scalar_one()
     await record_consent(session, pitcher_id, consent_version, now)
     return PitcherRecord(
-        pitcher_id, telegram_user_id, chat_id, username, first_name, language, False, update_id
+        pitcher_id,
+        telegram_user_id,
+        chat_id,
+        username,
+        first_name,
+        language,
+        False,
+        update_id,
+        consent_version,
     )
 
 
@@ -156,6 +174,15 @@ async def record_consent(
     await session.execute(
         insert(Consent).values(pitcher_id=pitcher_id, version=version, given_at=now)
     )
+
+
+async def renew_consent(
+    session: AsyncSession, pitcher_id: int, version: str, now: datetime
+) -> None:
+    """They agreed to the privacy text's ``version``: it holds now, and joins their history."""
+    renewed = update(PITCHERS).where(_P.id == pitcher_id)
+    await session.execute(renewed.values(consent_version=version, consent_at=now))
+    await record_consent(session, pitcher_id, version, now)
 
 
 async def claim(session: AsyncSession, pitcher_id: int, update_id: int) -> bool:

@@ -12,7 +12,18 @@ from dialogs.catalog import Catalog
 from tests.bot.conftest import OLGA, PIETER, STAFF_CHAT, STRANGER, BotHarness, TeamHarness
 from tests.bot.scenario import answer_questions, consent, snapshot
 
-MENU = ["start", "help", "back", "skip", "cancel", "language", "mypitches", "privacy", "forgetme"]
+MENU = [
+    "start",
+    "help",
+    "back",
+    "skip",
+    "cancel",
+    "language",
+    "mypitches",
+    "privacy",
+    "mydata",
+    "forgetme",
+]
 
 
 async def registered(harness: BotHarness) -> dict[str | None, list[dict[str, Any]]]:
@@ -65,6 +76,9 @@ async def test_every_command_in_the_menu_is_understood(harness: BotHarness, comm
 
     replies = await anna.send(f"/{command}")
 
+    if command == "mydata":  # the answer is a file
+        assert [name for chat, name, _ in harness.request.documents if chat == 1001]
+        return
     assert replies, f"/{command} got no reply"
     assert all("ken ik niet" not in reply.text for reply in replies)
 

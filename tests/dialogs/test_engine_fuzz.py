@@ -230,6 +230,8 @@ def assert_promises_kept(before: State, event: Event, outcome: Outcome) -> None:
         assert len(dropped) == 1 and event.data.split(":")[1] in dropped
     if event == Command("mypitches"):
         assert outcome.replies == () and outcome.effects == (Effect.LIST_PITCHES,)
+    elif event == Command("mydata"):  # the caller answers: a file, or "nothing stored"
+        assert outcome.replies == () and outcome.effects == (Effect.MY_DATA,)
     elif Effect.SUBMIT not in outcome.effects:
         assert outcome.replies, "every input gets an answer"
     if Effect.SUBMIT in outcome.effects:
