@@ -22,7 +22,7 @@ from bot.logs import LEVELS, LogFormat
 from dialogs.languages import DEFAULT as DEFAULT_LANGUAGE
 from dialogs.languages import LANGUAGES, known
 from storage.database import DEFAULT_URL as DEFAULT_DATABASE_URL
-from storage.database import is_database_url
+from storage.database import driver_problem, is_database_url
 
 DEFAULT_API_URL = "https://api.telegram.org"
 
@@ -39,6 +39,7 @@ EXPECTED = {
     "digest_hour": "an hour from 0 to 23 (Brussels time), or empty for no daily digest",
     "waiting_days": "a whole number of days, 1 or more",
     "organisation_contact": "free text: the organisation's name, e-mail, website",
+    "privacy_contact": "free text: who is responsible for the data, and how to reach them",
     "sends_per_second": "a number of messages per second above 0 (Telegram allows 30)",
     "webhook_url": "the public https address Telegram posts updates to, such as "
     "https://bot.example.org/telegram",
@@ -89,6 +90,9 @@ class Settings(BaseSettings):
     """Who the pitcher can reach (name, e-mail, website), on the PDF of their pitch under
     "what happens next"; None: that line is left out."""
 
+    privacy_contact: str | None = None
+    """Who is responsible for pitchers' data and how to reach them, in /privacy; None:
+    PITCHBOT_ORGANISATION_CONTACT."""
     sends_per_second: float = Field(default=TELEGRAM_PER_SECOND, gt=0)
     """Messages this process sends per second at most, over all chats. Telegram allows a
     bot 30: with several workers, give each its share (30 / workers)."""
@@ -131,7 +135,7 @@ class Settings(BaseSettings):
     def _blank_token_is_none(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
 
-    @field_validator("flow_file", "organisation_contact", mode="before")
+    @field_validator("flow_file", "organisation_contact", "privacy_contact", mode="before")
     @classmethod
     def _blank_is_none(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
@@ -156,6 +160,9 @@ class Settings(BaseSettings):
             return DEFAULT_DATABASE_URL
         if isinstance(value, str) and not is_database_url(value):
             raise ValueError("not a database URL")
+        problem = driver_problem(value) if isinstance(value, str) else None
+        if problem is not None:
+            raise ValueError(problem)
         return value
 
     @field_validator("default_language")

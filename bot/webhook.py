@@ -9,6 +9,7 @@ nothing; a request without the secret Telegram was given is refused.
 
 from __future__ import annotations
 
+import functools
 import logging
 import signal
 from collections.abc import AsyncIterator
@@ -22,8 +23,8 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
-from telegram import Update
-from telegram.ext import Application
+from telegram import Bot, Update
+from telegram.ext import Application, ContextTypes
 
 from bot.inbox import Inbox
 from services.health import health
@@ -35,6 +36,9 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 HEALTH_PATH = "/healthz"
 MAX_CONNECTIONS = 40
 """Telegram's default number of simultaneous deliveries."""
+KEEP_JOB = "keep_webhook"
+KEEP_SECONDS = 300.0
+"""How often a worker checks that Telegram still posts updates to it."""
 
 
 class Webhook:
@@ -98,13 +102,13 @@ async def running(
     try:
         if application.post_init is not None:
             await application.post_init(application)
-        await application.bot.set_webhook(
-            url,
-            secret_token=webhook.secret,
-            allowed_updates=Update.ALL_TYPES,
-            max_connections=MAX_CONNECTIONS,
-        )
+        await _set(application.bot, url, webhook.secret)
         await application.start()
+        if application.job_queue is not None:
+            keep = functools.partial(_keep, url=url, secret=webhook.secret)
+            application.job_queue.run_repeating(
+                keep, interval=KEEP_SECONDS, first=KEEP_SECONDS, name=KEEP_JOB
+            )
         try:
             yield
         finally:
@@ -115,6 +119,21 @@ async def running(
         await application.shutdown()
         if application.post_shutdown is not None:
             await application.post_shutdown(application)
+
+
+async def _set(bot: Bot, url: str, secret: str) -> None:
+    await bot.set_webhook(
+        url, secret_token=secret, allowed_updates=Update.ALL_TYPES, max_connections=MAX_CONNECTIONS
+    )
+
+
+async def _keep(context: ContextTypes.DEFAULT_TYPE, *, url: str, secret: str) -> None:
+    """Telegram must still post to us: a `pitchbot run --replace-webhook` (polling) or
+    another deployment with the same token may have taken the updates away."""
+    info = await context.bot.get_webhook_info()
+    if info.url != url:
+        log.error("Telegram posted updates to %r, not %s: webhook set again", info.url, url)
+        await _set(context.bot, url, secret)
 
 
 async def serve(

@@ -8,6 +8,7 @@ Telegram errors are reduced to their message, and every line is scrubbed of it a
 from __future__ import annotations
 
 import asyncio
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -53,7 +54,14 @@ def telegram_request(timeout: float) -> BaseRequest:
 
 def check(settings: Settings, *, quiet: bool = False, timeout: float = TIMEOUT) -> int:
     """Run every check and print its line (with ``quiet``, failures only): 1 if any failed."""
-    checks = asyncio.run(run_checks(settings, timeout))
+    # the library logs a traceback when an answer is not the Bot API's: the line says it
+    library = logging.getLogger("telegram")
+    level = library.level
+    library.setLevel(logging.CRITICAL)
+    try:
+        checks = asyncio.run(run_checks(settings, timeout))
+    finally:
+        library.setLevel(level)
     token = settings.telegram_bot_token
     secret = token.get_secret_value() if token is not None else ""
     for found in checks:
@@ -141,17 +149,50 @@ async def _telegram(settings: Settings, timeout: float) -> list[Check]:
     try:
         async with bot:  # initialising asks getMe
             me = Check(OK, "token", f"@{bot.username} (id {bot.id})")
-            return [me, *await _staff_group(bot, settings.staff_chat_id)]
+            hook = await _webhook(bot, settings)
+            return [me, hook, *await _staff_group(bot, settings.staff_chat_id)]
     except InvalidToken:  # its message repeats the token
-        token = Check(
-            FAIL, "token", "rejected by Telegram: check TELEGRAM_BOT_TOKEN with @BotFather"
+        said = (
+            "rejected by Telegram: check TELEGRAM_BOT_TOKEN with @BotFather (and that "
+            "PITCHBOT_TELEGRAM_API_URL is the Bot API's root, with no /bot at the end)"
         )
+        token = Check(FAIL, "token", said)
     except NetworkError as error:
         said = f"cannot reach the Bot API at {settings.telegram_api_url}: {error.message}"
         token = Check(FAIL, "token", said)
     except TelegramError as error:
         token = Check(FAIL, "token", error.message)
     return [token, Check(SKIP, "staff group", "needs a working token")]
+
+
+async def _webhook(bot: Bot, settings: Settings) -> Check:
+    """Where Telegram delivers updates, against the mode these settings run in: a webhook
+    left set makes a polling bot deaf; one set elsewhere starves the workers."""
+    wanted = settings.webhook_url
+    if wanted is not None and settings.webhook_secret is None:
+        return Check(FAIL, "webhook", "PITCHBOT_WEBHOOK_SECRET not set: webhook mode needs it")
+    try:
+        info = await bot.get_webhook_info()
+    except TelegramError as error:
+        return Check(FAIL, "webhook", error.message)
+    problem = (
+        f"; last delivery failed: {info.last_error_message}" if info.last_error_message else ""
+    )
+    waiting = f"{info.pending_update_count} update(s) waiting"
+    if wanted is None and info.url:
+        said = (
+            f"set to {info.url} ({waiting}): webhook workers get the updates, `pitchbot run` "
+            "refuses to poll (stop them, then `pitchbot run --replace-webhook`)"
+        )
+        return Check(FAIL, "webhook", said)
+    if wanted is None:
+        return Check(OK, "webhook", f"none: polling ({waiting})")
+    if not info.url:
+        return Check(SKIP, "webhook", "not set yet: `pitchbot run --webhook` sets it")
+    if info.url != wanted:
+        return Check(FAIL, "webhook", f"Telegram posts to {info.url}, not {wanted}")
+    outcome = FAIL if problem else OK
+    return Check(outcome, "webhook", f"{info.url} ({waiting}{problem})")
 
 
 async def _staff_group(bot: Bot, chat_id: int | None) -> list[Check]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import os
 import sys
 from collections.abc import Sequence
@@ -22,17 +23,21 @@ from bot.logs import secrets_of, setup_logging
 from bot.settings import Settings
 from bot.webhook import HEALTH_PATH, Webhook, serve
 from cli.backup import backup
-from cli.check import check
+from cli.check import FAIL, Check, check
 from cli.console import run_console
 from cli.db import DatabaseUnreachable, current, history
+from cli.lock import AnotherProcess, one_process_per_file
 from dialogs.catalog import Catalog
 from dialogs.flow import Flow, FlowError, load_flow
+from dialogs.privacy import PrivacyTerms
 from services.conversation import Conversations
 from services.export_options import add_export_arguments, options_from_arguments
 from services.exporting import ExportError, Progress, export_to_path, write_csv
 from services.received import Received
 from storage.database import Database, create_database, is_sqlite, shown_url
 from storage.migrate import pending, upgrade
+
+log = logging.getLogger("pitchbot")
 
 EXIT_USAGE = 2
 EXIT_ANOTHER_INSTANCE = 3
@@ -61,6 +66,12 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="take updates on a webhook (PITCHBOT_WEBHOOK_URL, _LISTEN, _PORT, _SECRET) "
         "instead of polling; several such workers may share a PostgreSQL database",
+    )
+    run.add_argument(
+        "--replace-webhook",
+        action="store_true",
+        help="poll even though a webhook is set (it is deleted): only once no webhook "
+        "worker runs any more",
     )
     commands.add_parser("chat", help="try the pitch conversation in the terminal, no token")
     add_export_arguments(
@@ -101,9 +112,10 @@ async def prepare_database(settings: Settings, *, migrate: bool) -> None:
         await database.dispose()
 
 
-async def check_telegram(settings: Settings) -> None:
+async def check_telegram(settings: Settings) -> str:
     """Say plainly when the token is wrong or the Bot API unreachable, before polling
-    starts (python-telegram-bot would log a traceback and give up)."""
+    starts (python-telegram-bot would log a traceback and give up); the webhook's URL
+    Telegram posts updates to ("" when none is set)."""
     assert settings.telegram_bot_token is not None
     bot = Bot(
         settings.telegram_bot_token.get_secret_value(),
@@ -111,8 +123,8 @@ async def check_telegram(settings: Settings) -> None:
         base_file_url=settings.file_base_url,
     )
     try:
-        async with bot:
-            pass  # initialising asks getMe
+        async with bot:  # initialising asks getMe
+            return (await bot.get_webhook_info()).url
     except InvalidToken:
         raise StartupError(
             "Telegram rejected TELEGRAM_BOT_TOKEN: check it with @BotFather"
@@ -130,29 +142,55 @@ def _load(settings: Settings) -> tuple[Flow, Catalog]:
         raise StartupError(str(error)) from None
 
 
-def _run(settings: Settings, *, webhook: bool) -> int:
+def _run(settings: Settings, *, webhook: bool, replace_webhook: bool = False) -> int:
     if settings.telegram_bot_token is None:
         print(NO_TOKEN, file=sys.stderr)
         return EXIT_USAGE
     if webhook:
         _webhook_settings(settings)
     flow, catalog = _load(settings)
+    try:
+        with one_process_per_file(settings.database_url):
+            return _run_alone(settings, flow, catalog, webhook, replace_webhook)
+    except AnotherProcess as error:
+        print(f"pitchbot: {error}", file=sys.stderr)
+        return EXIT_ANOTHER_INSTANCE
+
+
+def _run_alone(
+    settings: Settings, flow: Flow, catalog: Catalog, webhook: bool, replace_webhook: bool
+) -> int:
     asyncio.run(prepare_database(settings, migrate=False))
+    hooked = asyncio.run(check_telegram(settings))
+    if hooked and not webhook and not replace_webhook:
+        raise AnotherProcess(
+            f"a webhook is set ({hooked}): Telegram posts the updates to webhook workers, "
+            "so polling would get none. Stop the workers, then `pitchbot run "
+            "--replace-webhook` deletes the webhook and polls"
+        )
     database = create_database(settings.database_url)
-    conversations = Conversations(database, flow, default_language=settings.default_language)
+    conversations = _conversations(settings, database, flow)
     inbox = Inbox(Received(database, conversations.clock))
     application = build_application(settings, conversations, catalog, inbox=inbox, webhook=webhook)
-    asyncio.run(check_telegram(settings))
+    mode = f"webhook {settings.webhook_url}" if webhook else "polling"
+    group = settings.staff_chat_id or "none"
+    log.info("pitchbot %s on %s, staff group %s", mode, shown_url(settings.database_url), group)
     if webhook:
         return _serve_webhook(settings, application, inbox, database)
     one = OneInstance(inbox)
     application.add_error_handler(one.on_error)
-    # deletes a webhook left by webhook mode first (Telegram refuses polling while one is set)
+    # deletes the webhook first when asked to replace it (Telegram refuses polling then)
     application.run_polling(allowed_updates=Update.ALL_TYPES)
     if one.conflict:
         print(f"pitchbot: {ANOTHER_INSTANCE}", file=sys.stderr)
         return EXIT_ANOTHER_INSTANCE
     return 0
+
+
+def _conversations(settings: Settings, database: Database, flow: Flow) -> Conversations:
+    """The conversations with this organisation's privacy terms."""
+    terms = PrivacyTerms(contact=settings.privacy_contact or settings.organisation_contact)
+    return Conversations(database, flow, default_language=settings.default_language, terms=terms)
 
 
 def _webhook_settings(settings: Settings) -> None:
@@ -199,9 +237,7 @@ def _chat(settings: Settings) -> int:
         await prepare_database(settings, migrate=False)
         database = create_database(settings.database_url)
         try:
-            conversations = Conversations(
-                database, flow, default_language=settings.default_language
-            )
+            conversations = _conversations(settings, database, flow)
             contact = settings.organisation_contact
             await run_console(conversations, catalog, documents=Path.cwd(), contact=contact)
         finally:
@@ -288,6 +324,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = Settings()
     except ValidationError as error:
+        if args.command == "check":  # one FAIL line each, and exit 1 like any failed check
+            for problem in Settings.problems(error):
+                print(Check(FAIL, "settings", problem).line())
+            return 1
         for problem in Settings.problems(error):
             print(f"pitchbot: {problem}", file=sys.stderr)
         return EXIT_USAGE
@@ -316,7 +356,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                 print("No TELEGRAM_BOT_TOKEN set: starting the terminal chat.")
                 print("(Set it and use `pitchbot run` to run on Telegram.)")
             return _chat(settings)
-        return _run(settings, webhook=getattr(args, "webhook", False))
+        return _run(
+            settings,
+            webhook=getattr(args, "webhook", False),
+            replace_webhook=getattr(args, "replace_webhook", False),
+        )
     except StartupError as error:
         print(f"pitchbot: {error}", file=sys.stderr)
         return EXIT_USAGE

@@ -110,6 +110,25 @@ def is_database_url(url: str) -> bool:
     return True
 
 
+ASYNC_DRIVERS = {"sqlite": "aiosqlite", "postgresql": "asyncpg"}
+"""The one driver per database that pitchbot talks to (asynchronously)."""
+
+
+def driver_problem(url: str) -> str | None:
+    """What is wrong with a database URL's kind or driver; None when it will do.
+
+    ``postgresql://…`` (as pg_dump takes it) or ``sqlite:///…`` would otherwise fail at
+    the first connection with a traceback about a missing or synchronous driver."""
+    parsed = make_url(url)
+    backend = parsed.get_backend_name()
+    driver = ASYNC_DRIVERS.get(backend)
+    if driver is None:
+        return "not SQLite or PostgreSQL: use sqlite+aiosqlite:///… or postgresql+asyncpg://…"
+    if parsed.get_driver_name() != driver:
+        return f"use {backend}+{driver}:// (the driver pitchbot talks to {backend} with)"
+    return None
+
+
 def insert_with_conflicts(session: AsyncSession, table: Any) -> Any:
     """An INSERT that can say ON CONFLICT, in the session's dialect (SQLite and PostgreSQL
     spell it alike, but SQLAlchemy builds it per dialect)."""

@@ -8,11 +8,11 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
-from bot.webhook import HEALTH_PATH, Webhook
+from bot.webhook import HEALTH_PATH, KEEP_JOB, Webhook
 from storage.database import Database, create_database
 from storage.models import InboxUpdate, Pitcher
 from tests.bot.conftest import FrozenClock
-from tests.bot.workers import SECRET, Worker, worker
+from tests.bot.workers import SECRET, URL, Worker, worker
 from tests.support.telegram import BOT_USER, chat_dict, new_update_id, plain
 
 ANNA = 1001
@@ -154,3 +154,18 @@ async def test_health_fails_when_the_database_cannot_be_reached() -> None:
 def test_the_webhook_cannot_take_the_health_checks_path() -> None:
     with pytest.raises(ValueError, match="healthz"):
         Webhook(None, None, None, path=HEALTH_PATH, secret=SECRET)  # type: ignore[arg-type]
+
+
+async def test_a_worker_takes_the_webhook_back_when_it_was_moved(
+    database: Database, clock: FrozenClock
+) -> None:
+    """A polling run (--replace-webhook) or another deployment took the updates away:
+    the worker notices within minutes and has Telegram post to it again."""
+    async with worker(database, clock) as w:
+        assert w.request.webhook["url"] == URL
+        w.request.webhook = {"url": ""}  # deleted by a polling process
+        assert w.app.job_queue is not None
+        (keep,) = w.app.job_queue.get_jobs_by_name(KEEP_JOB)
+        await keep.run(w.app)
+        assert w.request.webhook["url"] == URL
+        assert w.request.sent("setWebhook")[-1]["secret_token"] == SECRET

@@ -74,6 +74,7 @@ async def test_everything_in_place_is_one_ok_line_per_check_and_exit_0(
         "database",
         "migrations",
         "token",
+        "webhook",
         "staff group",
         "staff rights",
     ]
@@ -84,7 +85,9 @@ async def test_everything_in_place_is_one_ok_line_per_check_and_exit_0(
     assert lines["token"] == (OK, f"@PitchTestBot (id {BOT})")
     assert lines["staff group"] == (OK, f"Team (supergroup, forum, {STAFF_CHAT})")
     assert lines["staff rights"] == (OK, "administrator: may post and manage topics")
-    assert [name for name, _ in telegram.calls] == ["getMe", "getChat", "getChatMember"]
+    assert lines["webhook"] == (OK, "none: polling (0 update(s) waiting)")
+    calls = [name for name, _ in telegram.calls]
+    assert calls == ["getMe", "getWebhookInfo", "getChat", "getChatMember"]
 
 
 async def test_quiet_prints_nothing_when_all_is_well(
@@ -184,7 +187,8 @@ async def test_a_rejected_token_fails_without_repeating_it(
     assert code == 1
     assert lines["token"] == (
         FAIL,
-        "rejected by Telegram: check TELEGRAM_BOT_TOKEN with @BotFather",
+        "rejected by Telegram: check TELEGRAM_BOT_TOKEN with @BotFather (and that "
+        "PITCHBOT_TELEGRAM_API_URL is the Bot API's root, with no /bot at the end)",
     )
     assert lines["staff group"] == (SKIP, "needs a working token")
 
@@ -315,13 +319,59 @@ async def test_a_broken_flow_file_fails_naming_the_file(
     assert str(flow) in detail
 
 
-def test_a_wrong_setting_stops_before_any_check_with_exit_2(
+async def test_a_webhook_left_set_fails_a_polling_setup_and_says_what_to_do(
+    workdir: Path, telegram: RecordingRequest, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Polling would get nothing while Telegram posts to webhook workers."""
+    telegram.webhook = {"url": "https://bot.example.org/telegram", "pending_update_count": 3}
+
+    code, lines = await _check(capsys)
+
+    assert code == 1
+    outcome, said = lines["webhook"]
+    assert outcome == FAIL and "https://bot.example.org/telegram (3 update(s) waiting)" in said
+    assert "--replace-webhook" in said
+
+
+async def test_webhook_settings_are_checked_against_telegram(
+    workdir: Path,
+    telegram: RecordingRequest,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("PITCHBOT_WEBHOOK_URL", "https://bot.example.org/telegram")
+    assert (await _check(capsys))[1]["webhook"] == (
+        FAIL,
+        "PITCHBOT_WEBHOOK_SECRET not set: webhook mode needs it",
+    )
+    monkeypatch.setenv("PITCHBOT_WEBHOOK_SECRET", "s3cret")
+    assert (await _check(capsys))[1]["webhook"] == (
+        SKIP,
+        "not set yet: `pitchbot run --webhook` sets it",
+    )
+    telegram.webhook = {"url": "https://old.example.org/hook"}
+    code, lines = await _check(capsys)
+    assert code == 1
+    assert lines["webhook"] == (
+        FAIL,
+        "Telegram posts to https://old.example.org/hook, not https://bot.example.org/telegram",
+    )
+    telegram.webhook = {"url": "https://bot.example.org/telegram", "last_error_message": "502"}
+    code, lines = await _check(capsys)
+    assert lines["webhook"] == (
+        FAIL,
+        "https://bot.example.org/telegram (0 update(s) waiting; last delivery failed: 502)",
+    )
+
+
+async def test_a_wrong_setting_is_a_failed_check_not_a_usage_error(
     workdir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setenv("PITCHBOT_STAFF_IDS", "abc")
+    """Docker's HEALTHCHECK reserves exit 2: a broken setting is "unhealthy" (1)."""
+    monkeypatch.setenv("PITCHBOT_STAFF_CHAT_ID", "abc")
 
-    assert main(["check"]) == 2
+    code, lines = await _check(capsys)
 
-    captured = capsys.readouterr()
-    assert captured.out == ""
-    assert captured.err.startswith("pitchbot: PITCHBOT_STAFF_IDS: expected")
+    assert code == 1
+    outcome, said = lines["settings"]
+    assert outcome == FAIL and said.startswith("PITCHBOT_STAFF_CHAT_ID: expected")

@@ -77,6 +77,18 @@ def test_run_without_a_token_says_which_variable_and_how_to_get_one(
             "pitchbot, got 'pitchbot.db'",
         ),
         (
+            "PITCHBOT_DATABASE_URL",
+            "postgresql://pitchbot@localhost/pitchbot",  # as pg_dump takes it: no async driver
+            "PITCHBOT_DATABASE_URL: expected a database URL such as "
+            "sqlite+aiosqlite:///pitchbot.db or postgresql+asyncpg://user:password@host:5432/"
+            "pitchbot, got 'postgresql://pitchbot@localhost/pitchbot'",
+        ),
+        (
+            "PITCHBOT_WEBHOOK_SECRET",
+            "has spaces",
+            "PITCHBOT_WEBHOOK_SECRET: expected 1 to 256 characters of A-Z, a-z, 0-9, _ and -",
+        ),
+        (
             "PITCHBOT_CARD_RETRY_SECONDS",
             "-1",
             "PITCHBOT_CARD_RETRY_SECONDS: expected a number of seconds above 0, got '-1'",

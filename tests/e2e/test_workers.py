@@ -212,3 +212,25 @@ async def test_a_second_polling_process_on_the_same_token_says_so_and_exits(
         assert own_bot.process.alive()
         await kim.send_text(ANSWERS["nl"]["idea"])
         await kim.next_message(prompt("dream", "nl"))
+
+
+async def test_polling_refuses_while_a_webhook_is_set_until_told_to_replace_it(
+    deployment: Deployment,
+) -> None:
+    """A polling run would delete the workers' webhook and leave them deaf: it refuses,
+    and polls only when the operator says the workers are gone."""
+    async with meet(deployment) as people:
+        await people.client.bot_api("setWebhook", url="http://127.0.0.1:9/hook")
+        refused = deployment.launch("run")
+        assert refused.proc.wait(START_TIMEOUT) == 3, refused.log_tail()
+        assert "a webhook is set (http://127.0.0.1:9/hook)" in refused.log_tail()
+        assert "--replace-webhook" in refused.log_tail()
+        assert (await people.client.webhook_info())["url"] == "http://127.0.0.1:9/hook"
+
+        deployment.process = deployment.launch("run", "--replace-webhook")
+        try:
+            kim = people.pitcher("Kim", "nl")
+            await consent(kim, "nl")  # answered: it polls
+            assert (await people.client.webhook_info())["url"] == ""
+        finally:
+            assert deployment.stop() == 0

@@ -128,6 +128,8 @@ class RecordingRequest(BaseRequest):
         self.topics: dict[int, dict[str, Any]] = {}
         """Every topic opened: its thread id → chat_id, name, closed, deleted."""
         self.pinned: list[tuple[int, int]] = []
+        self.webhook: dict[str, Any] = {"url": ""}
+        """getWebhookInfo's answer (setWebhook and deleteWebhook change its url)."""
         """(chat id, message id) of every pinned message."""
 
     def forum(self, chat_id: int, *, may_manage: bool = True) -> None:
@@ -219,6 +221,11 @@ class RecordingRequest(BaseRequest):
     def _result(self, name: str, params: dict[str, Any]) -> Any:
         if name == "getMe":
             return BOT_USER
+        if name == "getWebhookInfo":
+            return {"has_custom_certificate": False, "pending_update_count": 0, **self.webhook}
+        if name in ("setWebhook", "deleteWebhook"):
+            self.webhook = {"url": params.get("url", "")}
+            return True
         if name in ("sendMessage", "editMessageText", "sendDocument"):
             chat_id = int(params.get("chat_id", 0))
             message: dict[str, Any] = {
