@@ -92,6 +92,10 @@ class Effect(StrEnum):
     DOCUMENT = "document"
     """Send the person the PDF of their sent pitch :attr:`Outcome.document`, once the
     caller has checked that it is theirs (a refusal otherwise)."""
+    REMINDERS_OFF = "reminders_off"
+    """The person pressed "stop" under a draft's reminder: no reminder again for the draft
+    :attr:`Outcome.draft_id`, once the caller has checked it is their open draft; the
+    caller says until when it is kept."""
     RELAY = "relay"
     """Text or a file outside a draft: pass it to the team about the person's latest sent
     pitch.
@@ -111,3 +115,5 @@ class Outcome:
     """A short toast for a pressed button (Telegram's callback answer)."""
     document: str | None = None
     """The reference whose document :attr:`Effect.DOCUMENT` asks for (untrusted)."""
+    draft_id: int | None = None
+    """The draft :attr:`Effect.REMINDERS_OFF` names (untrusted: from button data)."""
