@@ -1,5 +1,5 @@
 """The `pitchbot` command: run the bot, chat in the terminal, export, and operate it
-(check, db, backup)."""
+(check, db, backup, purge)."""
 
 from __future__ import annotations
 
@@ -25,6 +25,7 @@ from cli.backup import backup
 from cli.check import check
 from cli.console import run_console
 from cli.db import DatabaseUnreachable, current, history
+from cli.purge import purge
 from dialogs.catalog import Catalog
 from dialogs.flow import Flow, FlowError, load_flow
 from services.conversation import Conversations
@@ -80,6 +81,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     copying.add_argument("file", type=Path, help="the copy to write")
     copying.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
+    purging = commands.add_parser(
+        "purge",
+        help="retention: delete stale drafts, erase pitchers of long-closed pitches (counts only)",
+    )
+    purging.add_argument(
+        "--dry-run", action="store_true", help="count what would go, change nothing"
+    )
     return parser
 
 
@@ -139,7 +147,12 @@ def _run(settings: Settings, *, webhook: bool) -> int:
     flow, catalog = _load(settings)
     asyncio.run(prepare_database(settings, migrate=False))
     database = create_database(settings.database_url)
-    conversations = Conversations(database, flow, default_language=settings.default_language)
+    conversations = Conversations(
+        database,
+        flow,
+        default_language=settings.default_language,
+        draft_days=settings.draft_retention_days,
+    )
     inbox = Inbox(Received(database, conversations.clock))
     application = build_application(settings, conversations, catalog, inbox=inbox, webhook=webhook)
     asyncio.run(check_telegram(settings))
@@ -200,7 +213,10 @@ def _chat(settings: Settings) -> int:
         database = create_database(settings.database_url)
         try:
             conversations = Conversations(
-                database, flow, default_language=settings.default_language
+                database,
+                flow,
+                default_language=settings.default_language,
+                draft_days=settings.draft_retention_days,
             )
             contact = settings.organisation_contact
             await run_console(conversations, catalog, documents=Path.cwd(), contact=contact)
@@ -293,7 +309,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     token = settings.telegram_bot_token
     chatting = args.command == "chat" or (args.command is None and token is None)
-    quiet = chatting or args.command in ("export", "check", "backup", "db")
+    quiet = chatting or args.command in ("export", "check", "backup", "db", "purge")
     hook_secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else ""
     setup_logging(
         *secrets_of(token.get_secret_value() if token else None),
@@ -311,6 +327,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             return check(settings, quiet=args.quiet)
         if args.command == "backup":
             return backup(settings, args.file, force=args.force)
+        if args.command == "purge":
+            asyncio.run(prepare_database(settings, migrate=False))
+            return purge(settings, dry_run=args.dry_run)
         if chatting:
             if args.command is None:
                 print("No TELEGRAM_BOT_TOKEN set: starting the terminal chat.")
