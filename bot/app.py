@@ -9,6 +9,7 @@ from telegram.request import BaseRequest, HTTPXRequest
 
 from bot.documents import PitchDocuments
 from bot.errors import ErrorReporter
+from bot.housekeeping import Housekeeping
 from bot.inbox import Inbox, InboxRequest
 from bot.limits import SendingRateLimiter
 from bot.ordering import MAX_CONCURRENT_UPDATES, SHARED_CONCURRENT_UPDATES, PerChatUpdateProcessor
@@ -29,6 +30,8 @@ from services.conversation import Conversations
 from services.desk import StaffDesk
 from services.posting import Posting
 from services.received import Received, Turns
+from services.reminders import Reminders
+from services.retention import Retention
 
 
 def build_application(
@@ -66,7 +69,21 @@ def build_application(
     )
     desk = StaffDesk(conversations.database, conversations.clock)
     language = settings.default_language
-    redelivery = Redelivery(conversations, catalog)
+    reminders = Reminders(
+        conversations.database,
+        conversations.flow,
+        after_hours=settings.reminder_after_hours,
+        draft_days=settings.draft_retention_days,
+        default_language=language,
+        clock=conversations.clock,
+    )
+    retention = Retention(
+        conversations.database,
+        draft_days=settings.draft_retention_days,
+        closed_days=settings.closed_retention_days,
+        clock=conversations.clock,
+    )
+    redelivery = Redelivery(conversations, catalog, reminders)
     documents = PitchDocuments(conversations.flow, catalog, settings.organisation_contact)
     posting = Posting(conversations.database, conversations.clock)
     notifier = TeamNotifier(
@@ -132,6 +149,8 @@ def build_application(
     processor.application, inbox.bot = application, application.bot
     register_staff(application, team, settings.card_retry_seconds)
     redelivery.job_queue = application.job_queue
+    housekeeping = Housekeeping(reminders, retention, redelivery, team.notifier.sending.wake)
+    housekeeping.register(application.job_queue)
     PitcherHandlers(
         conversations, catalog, redelivery, team.notifier.sending.wake, documents
     ).register(application)

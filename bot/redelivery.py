@@ -9,6 +9,10 @@ for the person: their next message is answered with where they were first (see
 :meth:`Conversations.handle`). The outbox is in the database, so a crash during an
 outage loses none of it.
 
+A draft's one reminder (:mod:`services.reminders`) is queued in the same stream and sent
+here, built from the draft as it is then; one that became moot is dropped, and one found
+at night waits for the morning.
+
 What the team tells a person (a /reply message, news of their pitch, the confirmation of
 an erasure) is kept the same way when Telegram cannot take it (:meth:`Redelivery.tell`)
 and tried on the same schedule; a team message is marked delivered once it arrives.
@@ -21,7 +25,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from telegram import Bot
 from telegram.error import NetworkError, RetryAfter, TelegramError
@@ -35,6 +39,7 @@ from dialogs.replies import Reply, text_data, text_from_data
 from services.conversation import Conversations
 from services.deliveries import Deliveries
 from services.leases import Leases
+from services.reminders import Reminders
 from storage.outbox import Queued
 
 log = logging.getLogger(__name__)
@@ -54,8 +59,16 @@ TRANSIENT = (NetworkError, RetryAfter)
 class Redelivery:
     """Sends what people are owed, backing off, one message per chat."""
 
-    def __init__(self, conversations: Conversations, catalog: Catalog) -> None:
+    def __init__(
+        self,
+        conversations: Conversations,
+        catalog: Catalog,
+        reminders: Reminders | None = None,
+    ) -> None:
         self.conversations = conversations
+        self.reminders = reminders or Reminders(
+            conversations.database, conversations.flow, clock=conversations.clock
+        )
         self.deliveries = Deliveries(conversations.database, conversations.clock)
         self.catalog = catalog
         self.sending = Background(self.send_owed)
@@ -91,10 +104,20 @@ class Redelivery:
 
     async def _send(self, bot: Bot, message: Queued) -> int:
         chat_id = message.chat_id or 0
-        if message.kind == "tell":
+        replies: tuple[Reply, ...]
+        if message.kind == "remind":
+            shown = await self.reminders.shown(message)
+            if isinstance(shown, datetime):
+                await self.reminders.postpone(message, shown)
+                return 0
+            if shown is None:
+                await self._done(message)  # sent, deleted, touched or stopped meanwhile
+                return 0
+            language, replies = shown.language, (shown.reply,)
+        elif message.kind == "tell":
             language = str(message.payload.get("language", ""))
             blocks = message.payload.get("blocks", [])
-            replies: tuple[Reply, ...] = (Reply(tuple(text_from_data(b) for b in blocks)),)
+            replies = (Reply(tuple(text_from_data(b) for b in blocks)),)
         else:
             response = await self.conversations.where_they_were(chat_id, message.payload)
             if response is None or chat_id not in self.conversations.owed:

@@ -40,6 +40,9 @@ EXPECTED = {
     "waiting_days": "a whole number of days, 1 or more",
     "organisation_contact": "free text: the organisation's name, e-mail, website",
     "privacy_contact": "free text: who is responsible for the data, and how to reach them",
+    "reminder_after_hours": "a whole number of hours, 0 or more (0: no reminders)",
+    "draft_retention_days": "a whole number of days, 1 or more",
+    "closed_retention_days": "a whole number of days, 1 or more, or empty to keep closed pitches",
     "sends_per_second": "a number of messages per second above 0 (Telegram allows 30)",
     "webhook_url": "the public https address Telegram posts updates to, such as "
     "https://bot.example.org/telegram",
@@ -93,6 +96,14 @@ class Settings(BaseSettings):
     privacy_contact: str | None = None
     """Who is responsible for pitchers' data and how to reach them, in /privacy; None:
     PITCHBOT_ORGANISATION_CONTACT."""
+    reminder_after_hours: int = Field(default=24, ge=0)
+    """A draft untouched this long gets its one reminder (never at night); 0: none."""
+    draft_retention_days: int = Field(default=60, ge=1)
+    """A draft untouched this long is deleted (the person's sent pitches stay)."""
+    closed_retention_days: int | None = Field(default=None, ge=1)
+    """A pitcher whose pitches were all closed (and untouched) this long is erased as with
+    /erase; None: closed pitches are kept."""
+
     sends_per_second: float = Field(default=TELEGRAM_PER_SECOND, gt=0)
     """Messages this process sends per second at most, over all chats. Telegram allows a
     bot 30: with several workers, give each its share (30 / workers)."""
@@ -148,7 +159,7 @@ class Settings(BaseSettings):
             return frozenset(int(part) for part in parts if part)
         return value
 
-    @field_validator("staff_chat_id", "digest_hour", mode="before")
+    @field_validator("staff_chat_id", "digest_hour", "closed_retention_days", mode="before")
     @classmethod
     def _blank_chat_is_none(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value

@@ -1,5 +1,5 @@
 """The `pitchbot` command: run the bot, chat in the terminal, export, and operate it
-(check, db, backup)."""
+(check, db, backup, purge)."""
 
 from __future__ import annotations
 
@@ -27,6 +27,7 @@ from cli.check import FAIL, Check, check
 from cli.console import run_console
 from cli.db import DatabaseUnreachable, current, history
 from cli.lock import AnotherProcess, one_process_per_file
+from cli.purge import purge
 from dialogs.catalog import Catalog
 from dialogs.flow import Flow, FlowError, load_flow
 from dialogs.privacy import PrivacyTerms
@@ -91,6 +92,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     copying.add_argument("file", type=Path, help="the copy to write")
     copying.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
+    purging = commands.add_parser(
+        "purge",
+        help="retention: delete stale drafts, erase pitchers of long-closed pitches (counts only)",
+    )
+    purging.add_argument(
+        "--dry-run", action="store_true", help="count what would go, change nothing"
+    )
     return parser
 
 
@@ -189,8 +197,18 @@ def _run_alone(
 
 def _conversations(settings: Settings, database: Database, flow: Flow) -> Conversations:
     """The conversations with this organisation's privacy terms."""
-    terms = PrivacyTerms(contact=settings.privacy_contact or settings.organisation_contact)
-    return Conversations(database, flow, default_language=settings.default_language, terms=terms)
+    terms = PrivacyTerms(
+        contact=settings.privacy_contact or settings.organisation_contact,
+        draft_days=settings.draft_retention_days,
+        closed_days=settings.closed_retention_days,
+    )
+    return Conversations(
+        database,
+        flow,
+        default_language=settings.default_language,
+        terms=terms,
+        draft_days=settings.draft_retention_days,
+    )
 
 
 def _webhook_settings(settings: Settings) -> None:
@@ -333,7 +351,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     token = settings.telegram_bot_token
     chatting = args.command == "chat" or (args.command is None and token is None)
-    quiet = chatting or args.command in ("export", "check", "backup", "db")
+    quiet = chatting or args.command in ("export", "check", "backup", "db", "purge")
     hook_secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else ""
     setup_logging(
         *secrets_of(token.get_secret_value() if token else None),
@@ -351,6 +369,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             return check(settings, quiet=args.quiet)
         if args.command == "backup":
             return backup(settings, args.file, force=args.force)
+        if args.command == "purge":
+            asyncio.run(prepare_database(settings, migrate=False))
+            return purge(settings, dry_run=args.dry_run)
         if chatting:
             if args.command is None:
                 print("No TELEGRAM_BOT_TOKEN set: starting the terminal chat.")

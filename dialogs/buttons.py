@@ -21,6 +21,9 @@ from dialogs.threads import REFERENCE_FORMAT, REFERENCE_LENGTH
 DOCUMENT = "doc"
 """``doc:P-2026-0042``: send me the PDF of my pitch (under /mypitches)."""
 _REFERENCE = re.compile(REFERENCE_FORMAT)
+REMIND = "remind"
+"""``remind:<continue|stop>:<draft id>``: the buttons under a draft's one reminder."""
+_DRAFT_ID = re.compile(r"[0-9]{1,18}")
 
 
 def press(progress: Progress, state: State, data: str) -> Outcome:
@@ -48,6 +51,8 @@ def press(progress: Progress, state: State, data: str) -> Outcome:
         return _stale(progress, state)
     if action in ("resume", "cancel"):
         return _draft_action(progress, state, draft, f"{action}:{rest}")
+    if action == REMIND:
+        return _reminded(progress, state, rest)
     if action == "send":
         return _send(progress, state, draft)
     if action == "jump":
@@ -55,6 +60,21 @@ def press(progress: Progress, state: State, data: str) -> Outcome:
     if action == "edit":
         return _edit(progress, state, draft, rest)
     return _answer_button(progress, state, draft, action, rest)
+
+
+def reminder_data(choice: str, draft_id: int) -> str:
+    """``remind:continue:17`` / ``remind:stop:17``: the buttons under draft 17's reminder."""
+    return f"{REMIND}:{choice}:{draft_id}"
+
+
+def _reminded(progress: Progress, state: State, rest: str) -> Outcome:
+    """A reminder's button: "continue" shows where the person is now (as "continue" on
+    the welcome back does, whatever happened since); "stop" is for the caller, which
+    knows whether that draft is still their open one."""
+    choice, _, draft_id = rest.partition(":")
+    if choice == "continue":
+        return progress.stay(state)
+    return Outcome(state, effects=(Effect.REMINDERS_OFF,), draft_id=int(draft_id))
 
 
 def document_data(reference: str) -> str:
@@ -80,6 +100,9 @@ def _drawable(flow: Flow, action: str, rest: str) -> bool:
             return rest in ("continue", "restart")
         case "cancel":
             return rest in ("ask", "yes", "no")
+        case "remind":
+            choice, _, draft_id = rest.partition(":")
+            return choice in ("continue", "stop") and bool(_DRAFT_ID.fullmatch(draft_id))
         case "edit":
             section = flow.question(rest)
             return section is not None and not section.part_of_previous

@@ -96,6 +96,10 @@ class Effect(StrEnum):
     """They agreed (again) to the current privacy text: record it in their history."""
     MY_DATA = "my_data"
     """Send the person a copy of everything stored about them (/mydata)."""
+    REMINDERS_OFF = "reminders_off"
+    """The person pressed "stop" under a draft's reminder: no reminder again for the draft
+    :attr:`Outcome.draft_id`, once the caller has checked it is their open draft; the
+    caller says until when it is kept."""
     RELAY = "relay"
     """Text or a file outside a draft: pass it to the team about the person's latest sent
     pitch.
@@ -115,3 +119,5 @@ class Outcome:
     """A short toast for a pressed button (Telegram's callback answer)."""
     document: str | None = None
     """The reference whose document :attr:`Effect.DOCUMENT` asks for (untrusted)."""
+    draft_id: int | None = None
+    """The draft :attr:`Effect.REMINDERS_OFF` names (untrusted: from button data)."""

@@ -16,13 +16,15 @@ from dialogs.events import Event, Said, Shared
 from dialogs.flow import Flow
 from dialogs.languages import known, resolve
 from dialogs.privacy import PrivacyTerms
+from dialogs.reminders import not_this_draft_reply, stopped_reply
 from dialogs.replies import Effect, Outcome, Reply, Text, text
 from dialogs.resume import lost_answer, owed_reference
 from dialogs.state import State
 from services.drafts import draft_of, my_pitches, save_draft
 from services.personal_data import my_data
+from services.reminders import kept_until
 from services.types import Clock, Person, utc_now
-from storage import drafts, events, outbox, pitchers, pitches, workflow
+from storage import drafts, events, outbox, pitchers, pitches, reminders, workflow
 from storage.database import Database, Session
 from storage.drafts import DraftRecord
 from storage.models import PitchStatus
@@ -61,9 +63,12 @@ class Conversations:
         default_language: str = "nl",
         clock: Clock = utc_now,
         terms: PrivacyTerms | None = None,
+        draft_days: int = 60,
     ) -> None:
         self.database = database
         self.flow = flow
+        self.draft_days = draft_days
+        """How long an untouched draft is kept (PITCHBOT_DRAFT_RETENTION_DAYS)."""
         self.engine = Engine(flow, terms)
         self.default_language = default_language
         self.clock = clock
@@ -290,6 +295,8 @@ class Conversations:
         if draft_id is not None and Effect.DISCARD_DRAFT in outcome.effects:
             await drafts.delete_draft(session, draft_id)
             draft_id = None
+        if Effect.REMINDERS_OFF in outcome.effects:
+            replies.append(await self._stop_reminders(session, pitcher.id, draft_id, outcome))
         if after.draft is not None:
             kept = before.draft if draft_id is not None else None
             draft_claim = row.last_update_id if row is not None else None
@@ -321,6 +328,18 @@ class Conversations:
             if document is None:
                 replies.append(Reply((text("document_not_yours"),)))
         return tuple(replies), document
+
+    async def _stop_reminders(
+        self, session: Session, pitcher_id: int, open_draft: int | None, outcome: Outcome
+    ) -> Reply:
+        """ "Stop" under a reminder: only for the person's open draft that it names (an
+        older reminder, or forged data, changes nothing). The press itself is activity."""
+        named = outcome.draft_id
+        if named is None or named != open_draft:
+            return not_this_draft_reply()
+        if not await reminders.stop(session, named, pitcher_id):
+            return not_this_draft_reply()
+        return stopped_reply(kept_until(self.clock(), self.draft_days))
 
     async def _own_pitch(
         self, session: Session, person: Person, reference: str

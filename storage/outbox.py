@@ -18,7 +18,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import OutboxMessage
 
-Kind = Literal["card", "relay", "file", "activity", "topic", "erased", "digest", "resume", "tell"]
+Kind = Literal[
+    "card", "relay", "file", "activity", "topic", "erased", "digest", "resume", "tell", "remind"
+]
 
 
 @dataclass(frozen=True)
@@ -92,6 +94,19 @@ async def tell(
         OutboxMessage(
             kind="tell", chat_id=chat_id, event_id=event_id, payload=payload, queued_at=now
         )
+    )
+
+
+async def remind(session: AsyncSession, chat_id: int, pitch_id: int, now: datetime) -> None:
+    """A draft's one reminder, queued in the transaction that marked it reminded: built
+    from the draft when it is sent, and gone with the draft (a cancel, a purge)."""
+    session.add(OutboxMessage(kind="remind", chat_id=chat_id, pitch_id=pitch_id, queued_at=now))
+
+
+async def postpone(session: AsyncSession, message_id: int, at: datetime) -> None:
+    """A person's message waits until ``at`` (not a failed try: the night, for a reminder)."""
+    await session.execute(
+        update(OutboxMessage).where(OutboxMessage.id == message_id).values(next_attempt_at=at)
     )
 
 

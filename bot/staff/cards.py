@@ -248,9 +248,11 @@ def listing(
     return Reply(tuple(blocks), tuple(rows))
 
 
-def erased_card(reference: str) -> Reply:
-    """What a pitch's card becomes when its pitcher is erased: the reference, no data."""
-    return Reply((text("staff_card_erased", reference=reference),))
+def erased_card(reference: str, *, retention: bool = False) -> Reply:
+    """What a pitch's card becomes when its pitcher is erased: the reference, no data
+    (and why: their request, or the end of the retention period)."""
+    key = "staff_card_erased_retention" if retention else "staff_card_erased"
+    return Reply((text(key, reference=reference),))
 
 
 def duration(span: timedelta) -> Text:

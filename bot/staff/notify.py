@@ -201,8 +201,9 @@ class TeamNotifier:
         await self.posting.posted(message, sent_ids[0] if sent_ids else None)
         self._reported.discard(message.id)
         if message.kind == "erased":
+            retention = message.payload.get("reason") == "retention"
             for card, reference in message.payload.get("cards", []):
-                await self.erase_card(bot, int(card), str(reference))
+                await self.erase_card(bot, int(card), str(reference), retention=retention)
             for topic in message.payload.get("topics", []):
                 await self.topics.delete(bot, int(topic))
         if message.kind in ("relay", "file") and about is not None:
@@ -285,7 +286,12 @@ class TeamNotifier:
         pitch it is about; None when there is nothing to say any more."""
         if message.kind == "erased":
             references = ", ".join(message.payload.get("references", []))
-            notice = Reply((text("staff_pitcher_erased", references=references),))
+            if message.payload.get("reason") == "retention":
+                days = int(message.payload.get("days", 0))
+                said = text("staff_pitcher_erased_retention", references=references, days=days)
+            else:
+                said = text("staff_pitcher_erased", references=references)
+            notice = Reply((said,))
             return notice, f"the erasure notice of {references}", None
         if message.kind == "digest":
             return await self._digest(message)
@@ -353,9 +359,12 @@ class TeamNotifier:
         card = cards.card(file.pitch, self.flow, self.language, file.names)
         await self._edit(bot, file.pitch.card_message_id, card, file.pitch.reference)
 
-    async def erase_card(self, bot: Bot, message_id: int, reference: str) -> None:
+    async def erase_card(
+        self, bot: Bot, message_id: int, reference: str, *, retention: bool = False
+    ) -> None:
         """An erased pitch's card keeps only its reference: its content is gone for good."""
-        await self._edit(bot, message_id, cards.erased_card(reference), reference)
+        card = cards.erased_card(reference, retention=retention)
+        await self._edit(bot, message_id, card, reference)
 
     async def _edit(self, bot: Bot, message_id: int, reply: Reply, reference: str) -> None:
         if self.staff_chat_id is None:
