@@ -254,6 +254,10 @@ class Conversations:
                 return _Saved((*outcome.replies, Reply((text("mypitches_none"),))))
             return _Saved(outcome.replies)
         if pitcher is not None and after.consent_outdated:  # nothing new until they agree
+            # but /forgetme's question must stay open for its answer
+            await pitchers.update_pitcher(
+                session, pitcher, confirming_erasure=after.confirming_forget
+            )
             return await self._read_only(session, person, pitcher.id, outcome)
         if pitcher is not None and Effect.CONSENT in outcome.effects:
             await pitchers.renew_consent(session, pitcher.id, CONSENT_VERSION, now)

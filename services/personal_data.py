@@ -95,7 +95,7 @@ def _status(at: datetime, payload: dict[str, Any]) -> dict[str, Any]:
         "at": _when(at),
         "from": payload.get("from"),
         "to": payload.get("to"),
-        "by": THE_TEAM,
+        "by": "you" if payload.get("from") == "draft" else THE_TEAM,  # sending it was yours
     }
     if "told" in payload:
         change["you_were_told"] = bool(payload["told"])

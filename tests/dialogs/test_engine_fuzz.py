@@ -182,6 +182,10 @@ languages = st.sampled_from(LANGUAGES)
 strangers = st.builds(State, languages)
 pitchers = st.builds(State, languages, st.just(True), st.sampled_from([None, Draft(step=KEYS[0])]))
 mid_flow = st.builds(State, languages, st.just(True), drafts())
+outdated = st.builds(
+    State, languages, st.just(True), st.none() | drafts(), st.just(False), st.just(True)
+)
+"""Pitchers who agreed to an earlier privacy text."""
 
 # --- the promises -------------------------------------------------------------------------
 
@@ -228,6 +232,11 @@ def assert_promises_kept(before: State, event: Event, outcome: Outcome) -> None:
     if dropped and not {Effect.SUBMIT, Effect.DISCARD_DRAFT, Effect.ERASE} & set(outcome.effects):
         assert isinstance(event, Pressed) and event.data.startswith("tog:"), dropped
         assert len(dropped) == 1 and event.data.split(":")[1] in dropped
+    if before.consent_outdated and after.consent_outdated:  # nothing new until they agree
+        assert after.draft == before.draft
+        assert not {Effect.SUBMIT, Effect.RELAY, Effect.CONSENT} & set(outcome.effects)
+    if Effect.CONSENT in outcome.effects:
+        assert before.consent_outdated and not after.consent_outdated
     if event == Command("mypitches"):
         assert outcome.replies == () and outcome.effects == (Effect.LIST_PITCHES,)
     elif event == Command("mydata"):  # the caller answers: a file, or "nothing stored"
@@ -290,6 +299,14 @@ def test_from_any_point_in_a_draft_the_engine_keeps_its_promises(
     start: State, data: st.DataObject
 ) -> None:
     assert_valid(start)
+    converse(start, data)
+
+
+@FUZZ
+@given(start=outdated, data=st.data())
+def test_after_a_privacy_change_nothing_new_is_kept_until_they_agree(
+    start: State, data: st.DataObject
+) -> None:
     converse(start, data)
 
 
