@@ -21,7 +21,7 @@ from dialogs.state import State
 from services.drafts import draft_of, my_pitches, save_draft
 from services.types import Clock, Person, utc_now
 from storage import drafts, events, outbox, pitchers, pitches, workflow
-from storage.database import Database, Session
+from storage.database import Database, Session, leave_no_trace
 from storage.drafts import DraftRecord
 from storage.models import PitchStatus
 from storage.pitchers import PitcherRecord
@@ -44,6 +44,8 @@ class Response:
     document: PitchView | None = None
     """A sent pitch of this person whose PDF they get now: the one this input sent, or
     the one they asked for (checked to be theirs). Nice to have: never owed."""
+    erased: bool = False
+    """This input erased everything of the person (/forgetme, confirmed)."""
 
 
 class Conversations:
@@ -70,6 +72,12 @@ class Conversations:
         return resolve(person.language_code, self.default_language)
 
     async def handle(self, person: Person, event: Event, update_id: int | None = None) -> Response:
+        response = await self._handle(person, event, update_id)
+        if response.erased:  # committed: now the copies on disk go too
+            await leave_no_trace(self.database)
+        return response
+
+    async def _handle(self, person: Person, event: Event, update_id: int | None) -> Response:
         async with self.database.transaction() as session:
             pitcher, row = await pitchers.load(session, person.user_id)
             if pitcher is not None and pitchers.is_repeat(pitcher, row, update_id):
@@ -103,6 +111,7 @@ class Conversations:
                 queued=queued,
                 sent=saved.sent,
                 document=saved.document,
+                erased=saved.erased,
             )
 
     async def owe(self, chat_id: int, reference: str | None) -> None:
@@ -198,13 +207,17 @@ class Conversations:
 
     # saving -------------------------------------------------------------------------------
 
-    async def _erase(self, session: Session, pitcher: PitcherRecord | None) -> bool:
+    async def _erase(
+        self, session: Session, pitcher: PitcherRecord | None, update_id: int | None
+    ) -> bool:
         """Delete the person and all theirs; the team is told if they had sent pitches
         (True: a notice was queued)."""
         if pitcher is None:
             return False
         erasure = await workflow.erasure_of_pitcher(session, pitcher.id)
-        await workflow.erase_pitcher(session, pitcher.id, reason="request", now=self.clock())
+        await workflow.erase_pitcher(
+            session, pitcher.id, reason="request", now=self.clock(), up_to_update=update_id
+        )
         log.info("a pitcher erased everything of theirs: %d pitch(es)", erasure.pitches)
         references = erasure.references
         if references:
@@ -231,7 +244,8 @@ class Conversations:
         after = outcome.state
         now = self.clock()
         if Effect.ERASE in outcome.effects:
-            return _Saved(outcome.replies, await self._erase(session, pitcher))
+            queued = await self._erase(session, pitcher, update_id)
+            return _Saved(outcome.replies, queued, erased=pitcher is not None)
         if not after.consented:  # without consent nothing is stored, and nothing was sent
             if Effect.LIST_PITCHES in outcome.effects:
                 return _Saved((*outcome.replies, Reply((text("mypitches_none"),))))
@@ -312,6 +326,7 @@ class _Saved:
     sent: str | None = None
     pitcher_id: int | None = None
     document: PitchView | None = None
+    erased: bool = False
 
 
 def _reference(owed: dict[str, object] | None) -> str | None:

@@ -31,7 +31,7 @@ from services.outcomes import (
 from services.statuses import shown_status, status_text
 from services.types import Clock, utc_now
 from storage import events, members, outbox, pitches, proposals, workflow, worklists
-from storage.database import Database, Session
+from storage.database import Database, Session, leave_no_trace
 from storage.members import StaffName
 from storage.models import CLOSED_STATUSES
 from storage.pitches import Located, Page, PitchView, Stats
@@ -356,10 +356,15 @@ class StaffDesk:
             await self._admit(session, actor)
             erasure = await workflow.erasure_of(session, reference)
             erased = erasure is not None and await workflow.erase_pitcher(
-                session, erasure.pitcher.id, reason="team", now=self.clock()
+                session,
+                erasure.pitcher.id,
+                reason="team",
+                now=self.clock(),
+                up_to_update=actor.update_id,
             )
             if erasure is None or not erased:
                 return None
+        await leave_no_trace(self.database)  # committed: now the copies on disk go too
         log.info(
             "erased the pitcher of %s and their %d pitch(es) at the request of staff member %s",
             reference,
