@@ -26,7 +26,8 @@ class Repeated(Exception):
 
 class Gone(Exception):
     """The pitch asked about was erased: what stays of it, its reference, dates and why.
-    Nothing was done (the unit of work is rolled back)."""
+    Nothing was done (the unit of work is rolled back, the update's claim too: a
+    redelivery is answered the same way again)."""
 
     def __init__(self, tombstone: Tombstone) -> None:
         super().__init__(tombstone.reference)
