@@ -25,7 +25,7 @@ from services.personal_data import my_data
 from services.reminders import kept_until
 from services.types import Clock, Person, utc_now
 from storage import drafts, events, outbox, pitchers, pitches, reminders, workflow
-from storage.database import Database, Session
+from storage.database import Database, Session, leave_no_trace
 from storage.drafts import DraftRecord
 from storage.models import PitchStatus
 from storage.pitchers import PitcherRecord
@@ -50,6 +50,8 @@ class Response:
     the one they asked for (checked to be theirs). Nice to have: never owed."""
     data: bytes | None = None
     """/mydata: everything stored about this person, as a JSON file to send them."""
+    erased: bool = False
+    """This input erased everything of the person (/forgetme, confirmed)."""
 
 
 class Conversations:
@@ -80,6 +82,12 @@ class Conversations:
         return resolve(person.language_code, self.default_language)
 
     async def handle(self, person: Person, event: Event, update_id: int | None = None) -> Response:
+        response = await self._handle(person, event, update_id)
+        if response.erased:  # committed: now the copies on disk go too
+            await leave_no_trace(self.database)
+        return response
+
+    async def _handle(self, person: Person, event: Event, update_id: int | None) -> Response:
         async with self.database.transaction() as session:
             pitcher, row = await pitchers.load(session, person.user_id)
             if pitcher is not None and pitchers.is_repeat(pitcher, row, update_id):
@@ -114,6 +122,7 @@ class Conversations:
                 sent=saved.sent,
                 document=saved.document,
                 data=saved.data,
+                erased=saved.erased,
             )
 
     async def owe(self, chat_id: int, reference: str | None) -> None:
@@ -210,13 +219,17 @@ class Conversations:
 
     # saving -------------------------------------------------------------------------------
 
-    async def _erase(self, session: Session, pitcher: PitcherRecord | None) -> bool:
+    async def _erase(
+        self, session: Session, pitcher: PitcherRecord | None, update_id: int | None
+    ) -> bool:
         """Delete the person and all theirs; the team is told if they had sent pitches
         (True: a notice was queued)."""
         if pitcher is None:
             return False
         erasure = await workflow.erasure_of_pitcher(session, pitcher.id)
-        await workflow.erase_pitcher(session, pitcher.id, reason="request", now=self.clock())
+        await workflow.erase_pitcher(
+            session, pitcher.id, reason="request", now=self.clock(), up_to_update=update_id
+        )
         log.info("a pitcher erased everything of theirs: %d pitch(es)", erasure.pitches)
         references = erasure.references
         if references:
@@ -243,7 +256,8 @@ class Conversations:
         after = outcome.state
         now = self.clock()
         if Effect.ERASE in outcome.effects:
-            return _Saved(outcome.replies, await self._erase(session, pitcher))
+            queued = await self._erase(session, pitcher, update_id)
+            return _Saved(outcome.replies, queued, erased=pitcher is not None)
         if Effect.MY_DATA in outcome.effects:  # the asking person's own, and only theirs
             data = await my_data(session, self.flow, person.user_id, now)
             if data is None:
@@ -368,6 +382,7 @@ class _Saved:
     pitcher_id: int | None = None
     document: PitchView | None = None
     data: bytes | None = None
+    erased: bool = False
 
 
 def _reference(owed: dict[str, object] | None) -> str | None:

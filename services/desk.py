@@ -21,6 +21,7 @@ from services.outcomes import (
     Choice,
     Erased,
     Expired,
+    Gone,
     Listed,
     PitchFile,
     Proposed,
@@ -30,8 +31,8 @@ from services.outcomes import (
 )
 from services.statuses import shown_status, status_text
 from services.types import Clock, utc_now
-from storage import events, members, outbox, pitches, proposals, workflow, worklists
-from storage.database import Database, Session
+from storage import erased, events, members, outbox, pitches, proposals, workflow, worklists
+from storage.database import Database, Session, leave_no_trace
 from storage.members import StaffName
 from storage.models import CLOSED_STATUSES
 from storage.pitches import Located, Page, PitchView, Stats
@@ -68,9 +69,13 @@ class StaffDesk:
             raise Repeated()
 
     async def _locate(self, session: Session, actor: Actor, reference: str) -> Located | None:
-        """Admit the actor, then find the pitch a change is about (None: there is none)."""
+        """Admit the actor, then find the pitch a change is about (None: there is none;
+        :class:`Gone` when it was erased)."""
         await self._admit(session, actor)
-        return await pitches.locate(session, reference, to_change=True)
+        found = await pitches.locate(session, reference, to_change=True)
+        if found is None:
+            await _not_erased(session, reference)
+        return found
 
     async def _in_topic(self, session: Session, actor: Actor, pitch: PitchView, line: Text) -> None:
         """Said in the pitch's forum topic too, in this unit of work, unless the actor typed
@@ -348,18 +353,28 @@ class StaffDesk:
         """What erasing the pitcher of this pitch would remove; None if it is gone."""
         async with self.database.transaction() as session:
             await self._admit(session, actor)
-            return await workflow.erasure_of(session, reference)
+            erasure = await workflow.erasure_of(session, reference)
+            if erasure is None:
+                await _not_erased(session, reference)
+            return erasure
 
     async def erase(self, actor: Actor, reference: str) -> Erased | None:
         """Erase the pitcher of this pitch and everything of theirs; None if already gone."""
         async with self.database.transaction() as session:
             await self._admit(session, actor)
             erasure = await workflow.erasure_of(session, reference)
-            erased = erasure is not None and await workflow.erase_pitcher(
-                session, erasure.pitcher.id, reason="team", now=self.clock()
+            done = erasure is not None and await workflow.erase_pitcher(
+                session,
+                erasure.pitcher.id,
+                reason="team",
+                now=self.clock(),
+                up_to_update=actor.update_id,
             )
-            if erasure is None or not erased:
+            if erasure is None:
+                await _not_erased(session, reference)
+            if erasure is None or not done:
                 return None
+        await leave_no_trace(self.database)  # committed: now the copies on disk go too
         log.info(
             "erased the pitcher of %s and their %d pitch(es) at the request of staff member %s",
             reference,
@@ -369,6 +384,14 @@ class StaffDesk:
         pitcher = erasure.pitcher
         tell = Tell(pitcher.chat_id, pitcher.language, Reply((text("erased"),)), reference)
         return Erased(erasure, tell, tuple(erasure.cards))
+
+
+async def _not_erased(session: Session, reference: str) -> None:
+    """There is no pitch ``reference``: raise :class:`Gone` if it was erased, so the team
+    reads when and why instead of guessing."""
+    gone = await erased.tombstone(session, reference)
+    if gone is not None:
+        raise Gone(gone)
 
 
 async def _file(session: Session, pitch_id: int) -> PitchFile:

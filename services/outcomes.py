@@ -13,6 +13,7 @@ from typing import Generic, Literal, TypeVar
 
 from dialogs.replies import Reply
 from services.types import Person
+from storage.erased import Tombstone
 from storage.events import EventView
 from storage.members import StaffName
 from storage.pitches import Located, PitchView
@@ -21,6 +22,16 @@ from storage.workflow import Erasure
 
 class Repeated(Exception):
     """Telegram redelivered an update that was handled before: nothing is done again."""
+
+
+class Gone(Exception):
+    """The pitch asked about was erased: what stays of it, its reference, dates and why.
+    Nothing was done (the unit of work is rolled back, the update's claim too: a
+    redelivery is answered the same way again)."""
+
+    def __init__(self, tombstone: Tombstone) -> None:
+        super().__init__(tombstone.reference)
+        self.tombstone = tombstone
 
 
 class Theirs(Exception):

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 
 from dialogs.answers import display
 from dialogs.catalog import Catalog
+from dialogs.dates import calendar_day
 from dialogs.flow import Flow
 from dialogs.replies import Text, text
 from storage.models import TEAM_ZONE
@@ -157,11 +158,7 @@ def _day(catalog: Catalog, language: str, pitch: PitchView) -> str:
     """The calendar day the pitch was sent, in Brussels, with the month's name."""
     if pitch.submitted_at is None:
         return "–"
-    sent = pitch.submitted_at.astimezone(TEAM_ZONE)
-    months = catalog.render_plain(language, text("document_months")).split()
-    day = catalog.render_plain(language, text("document_first_day")) if sent.day == 1 else None
-    when = text("document_date", day=day or sent.day, month=months[sent.month - 1], year=sent.year)
-    return catalog.render_plain(language, when)
+    return catalog.render_plain(language, calendar_day(pitch.submitted_at.astimezone(TEAM_ZONE)))
 
 
 def pitch_document(

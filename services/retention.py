@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 
 from services.types import Clock, utc_now
 from storage import outbox, retention, workflow
-from storage.database import Database, Session
+from storage.database import Database, Session, leave_no_trace
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +67,8 @@ class Retention:
             retired = [p for p, gone in zip(retired, erased, strict=True) if gone is not None]
             pitches = sum(gone for gone in erased if gone is not None)
         purged = Purged(drafts, len(retired), pitches, dry_run)
+        if not dry_run and (purged.drafts or purged.pitchers):
+            await leave_no_trace(self.database)  # deleted drafts and erasures: off the disk
         log.info(
             "retention%s: %d draft(s) deleted, %d pitcher(s) erased with %d sent pitch(es)",
             " (dry run)" if dry_run else "",

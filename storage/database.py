@@ -9,6 +9,7 @@ savepoints that really nest inside the caller's transaction (see
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import sqlite3
 from collections.abc import AsyncIterator
@@ -30,6 +31,8 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.pool import StaticPool
 
+log = logging.getLogger(__name__)
+
 Session = AsyncSession
 """What a unit of work hands its repositories: the layers above name it by this alias,
 so that only storage/ imports SQLAlchemy."""
@@ -42,8 +45,13 @@ SQLITE_PRAGMAS = (
     "PRAGMA foreign_keys=ON",
     "PRAGMA busy_timeout=5000",
     "PRAGMA synchronous=NORMAL",
+    "PRAGMA secure_delete=ON",
 )
-"""Run on every new SQLite connection; NORMAL is durable enough in WAL mode."""
+"""Run on every new SQLite connection; NORMAL is durable enough in WAL mode.
+
+``secure_delete``: what is deleted is overwritten with zeros, in its page and in the pages
+freed, so an erased person's words do not linger in the file's free space (the WAL keeps
+older copies of a page until :func:`leave_no_trace` checkpoints it)."""
 
 CONNECT_TIMEOUT = 5.0
 """Seconds to wait for a database server to answer a new connection: an unreachable
@@ -99,6 +107,29 @@ class Database:
     async def dispose(self) -> None:
         """Close every pooled connection (and, on SQLite, its worker thread)."""
         await self.engine.dispose()
+
+
+async def leave_no_trace(database: Database) -> None:
+    """After an erasure has committed: no older copy of what it deleted stays on disk.
+
+    SQLite writes every changed page to the WAL first, so the pages as they were before
+    the erasure (with the erased words) stay in the -wal file until a checkpoint has
+    copied the new pages into the database file and the WAL is emptied: TRUNCATE waits
+    (the busy timeout) for readers of older pages, then cuts the -wal file to nothing.
+    The database file itself holds no copy: ``secure_delete`` zeroed what was deleted.
+    PostgreSQL keeps dead rows until VACUUM (see the README, "Erasure"): nothing to do.
+    """
+    if database.engine.dialect.name != "sqlite":
+        return
+    try:
+        async with database.write_lock or nullcontext(), database.engine.connect() as connection:
+            result = await connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+            busy, pages, copied = tuple(result.one())
+    except DBAPIError as error:  # the erasure stands; the person must still hear of it
+        log.warning("the WAL after an erasure was not emptied: %s", type(error.orig).__name__)
+        return
+    if busy:
+        log.warning("the WAL after an erasure was not emptied: %d of %d pages", copied, pages)
 
 
 def is_database_url(url: str) -> bool:

@@ -17,6 +17,7 @@ from typing import Any, cast
 
 from sqlalchemy import ColumnElement, Select, Table, and_, case, exists, func, select, tuple_
 
+from storage import erased
 from storage.database import Session
 from storage.models import (
     CLOSED_STATUSES,
@@ -273,6 +274,9 @@ class Stats:
     """Undecided sent pitches without any message from the team yet."""
     unassigned: int
     """Undecided sent pitches nobody has taken."""
+    erased: int = 0
+    """Of the counted pitches, how many were erased since (counted under their status
+    when erased)."""
 
 
 async def stats(session: Session, *, now: datetime) -> Stats:
@@ -287,6 +291,11 @@ async def stats(session: Session, *, now: datetime) -> Stats:
     new_this_week = 0
     for status, count, fresh in await session.execute(counts):
         per_status[status] = count
+        new_this_week += fresh
+    # an erased pitch was sent all the same: it keeps counting, under its last status
+    gone = await erased.counts(session, now=now)
+    for status, count, fresh in gone:
+        per_status[status] = per_status.get(status, 0) + count
         new_this_week += fresh
 
     first_out = (
@@ -312,4 +321,7 @@ async def stats(session: Session, *, now: datetime) -> Stats:
         func.count(case((~answered_by_us, 1))), func.count(case((_D.assignee_id.is_(None), 1)))
     ).where(undecided)
     unanswered, unassigned = (await session.execute(open_counts)).one()
-    return Stats(per_status, new_this_week, median, len(waits), unanswered, unassigned)
+    erased_count = sum(count for _, count, _ in gone)
+    return Stats(
+        per_status, new_this_week, median, len(waits), unanswered, unassigned, erased_count
+    )

@@ -17,7 +17,15 @@ from sqlalchemy import Table, delete, literal, select, update
 
 from storage.database import Session, insert_with_conflicts
 from storage.events import record
-from storage.models import ErasedPitch, Pitch, Pitcher, PitchStatus, UTCDateTime
+from storage.models import (
+    ErasedPitch,
+    InboxUpdate,
+    OutboxMessage,
+    Pitch,
+    Pitcher,
+    PitchStatus,
+    UTCDateTime,
+)
 from storage.pitchers import PITCHER_COLUMNS, PitcherRecord
 from storage.pitches import submitted_status
 
@@ -171,14 +179,27 @@ async def erasure_of_pitcher(session: Session, pitcher_id: int) -> Erasure:
     return Erasure(pitcher, references, len(listed), cards, topics)
 
 
-async def erase_pitcher(session: Session, pitcher_id: int, *, reason: str, now: datetime) -> bool:
+async def erase_pitcher(
+    session: Session,
+    pitcher_id: int,
+    *,
+    reason: str,
+    now: datetime,
+    up_to_update: int | None = None,
+) -> bool:
     """Delete a pitcher and everything of theirs; False when someone else erased them a
     moment earlier.
 
-    The right to erasure: their pitches (drafts too), answers, the thread, notes and
-    history go by the foreign keys' ON DELETE CASCADE. Reference numbers are not reused.
-    Of each sent pitch only its reference, status and dates stay, with why it was erased
-    (``reason``: "request", "team" or "retention"), so the team is not left guessing.
+    The right to erasure: their pitches (drafts too), answers, the thread, notes, history
+    and consents go by the foreign keys' ON DELETE CASCADE, and with them the outbox's
+    messages about their pitches. What waits for their chat (the outbox's messages to
+    them: the team's words, status news) and their Telegram updates still in the inbox
+    (what they typed, their names) name no pitch: they are deleted here. Updates of their
+    chat after ``up_to_update`` (the update that erases, when there is one) are left to be
+    handled: they came after the erasure, and leave the inbox once handled.
+    Reference numbers are not reused. Of each sent pitch only its reference, status and
+    dates stay, with why it was erased (``reason``: "request", "team" or "retention"), so
+    the team is not left guessing. After the commit, :func:`storage.database.leave_no_trace`.
     """
     sent = select(
         _D.reference,
@@ -190,5 +211,14 @@ async def erase_pitcher(session: Session, pitcher_id: int, *, reason: str, now: 
     columns = ["reference", "status", "submitted_at", "erased_at", "reason"]
     kept = insert_with_conflicts(session, ErasedPitch).from_select(columns, sent)
     await session.execute(kept.on_conflict_do_nothing(index_elements=["reference"]))
-    gone = delete(PITCHERS).where(_P.id == pitcher_id).returning(_P.id)
-    return (await session.execute(gone)).scalar_one_or_none() is not None
+    gone = delete(PITCHERS).where(_P.id == pitcher_id).returning(_P.chat_id, _P.telegram_user_id)
+    erased = (await session.execute(gone)).one_or_none()
+    if erased is None:
+        return False
+    chats = set(erased)  # a private chat's id is its user's; updates without a chat use it
+    await session.execute(delete(OutboxMessage).where(OutboxMessage.chat_id.in_(chats)))
+    theirs = delete(InboxUpdate).where(InboxUpdate.chat_key.in_(chats))
+    if up_to_update is not None:
+        theirs = theirs.where(InboxUpdate.update_id <= up_to_update)
+    await session.execute(theirs)
+    return True

@@ -34,7 +34,16 @@ from bot.threads import answered_reference, thread_of
 from bot.updates import text_of
 from dialogs.replies import Reply, Text, text
 from dialogs.threads import STATUS_MARK
-from services.outcomes import Actor, Change, Expired, PitchFile, Proposed, Repeated, Theirs
+from services.outcomes import (
+    Actor,
+    Change,
+    Expired,
+    Gone,
+    PitchFile,
+    Proposed,
+    Repeated,
+    Theirs,
+)
 
 
 def _is_card(query: CallbackQuery) -> bool:
@@ -100,6 +109,9 @@ class StaffButtons:
         try:
             shown = await self._act(context, press, action)
         except Repeated:
+            raise stop() from None
+        except Gone as gone:  # the pitch was erased: say when and why
+            await answer_query(query, team.label(chat, user, cards.tombstone(gone.tombstone)))
             raise stop() from None
         if shown.gone:
             await answer_query(query, team.label(chat, user, _refusal(action)))
@@ -237,5 +249,7 @@ class StaffButtons:
             raise stop() from None
         except Theirs:
             return
+        except Gone as gone:
+            reply = Reply((cards.tombstone(gone.tombstone),))
         await self.team.say(context.bot, chat, user, reply, thread=actor.topic)
         raise stop()

@@ -11,10 +11,12 @@ from datetime import datetime, timedelta
 
 from bot.staff.callbacks import Drawn, SetStatus, Show, Take, Write, encode
 from dialogs.answers import display
+from dialogs.dates import calendar_day
 from dialogs.flow import Flow
 from dialogs.replies import Button, Reply, Text, text
 from services.outcomes import PitchFile
 from services.statuses import shown_status, status_text
+from storage.erased import Tombstone
 from storage.events import EventView
 from storage.members import StaffName
 from storage.models import SENT_STATUSES, TEAM_ZONE
@@ -253,6 +255,17 @@ def erased_card(reference: str, *, retention: bool = False) -> Reply:
     (and why: their request, or the end of the retention period)."""
     key = "staff_card_erased_retention" if retention else "staff_card_erased"
     return Reply((text(key, reference=reference),))
+
+
+def tombstone(gone: Tombstone) -> Text:
+    """An erased pitch: its reference, when it was sent and erased, and why; nothing else."""
+    sent = gone.submitted_at
+    return text(
+        f"staff_tombstone_{gone.reason}",
+        reference=gone.reference,
+        erased=calendar_day(gone.erased_at.astimezone(TEAM_ZONE)),
+        submitted=calendar_day(sent.astimezone(TEAM_ZONE)) if sent else "–",
+    )
 
 
 def duration(span: timedelta) -> Text:

@@ -22,7 +22,7 @@ from bot.threads import thread_of
 from bot.updates import command_of
 from dialogs.replies import Reply, text
 from dialogs.threads import find_reference
-from services.outcomes import Actor, Repeated
+from services.outcomes import Actor, Gone, Repeated
 from services.statuses import status_text
 from storage.members import StaffName
 from storage.models import SENT_STATUSES
@@ -111,6 +111,8 @@ class StaffCommands:
             reply = await self.commands[command.name](asked)
         except Repeated:
             raise stop() from None  # handled before Telegram redelivered it
+        except Gone as gone:  # the pitch was erased: say when and why, nothing more
+            reply = Reply((cards.tombstone(gone.tombstone),))
         if reply is not None:
             await self.team.say(context.bot, chat, user, reply, thread=actor.topic)
         raise stop()
@@ -199,6 +201,8 @@ class StaffCommands:
             text("staff_stats_status", status=status_text(status), count=count)
             for status, count in stats.per_status.items()
         ]
+        if stats.erased:
+            blocks.append(text("staff_stats_erased", count=stats.erased))
         blocks.append(text("staff_stats_week", count=stats.new_this_week))
         blocks.append(
             text("staff_stats_open", unanswered=stats.unanswered, unassigned=stats.unassigned)

@@ -85,9 +85,10 @@ async def test_erasing_asks_first_then_removes_everything_of_that_pitcher_only(
     assert only(done, OLGA)[0].method == "editMessageText", "the question becomes the answer"
     assert await _rows(team.database, ANNA) == dict.fromkeys(bram_before, 0)
     assert await _rows(team.database, BRAM) == bram_before, "nobody else's data"
-    for reference in (first, second):
+    for reference in (first, second):  # the team is not left guessing
         assert texts(only(await olga.send(f"/pitch {reference}"), OLGA)) == [
-            "Die pitch vind ik niet."
+            f"🗑️ {reference} werd op 26 november 2026 door het team gewist, op vraag van de "
+            "pitcher (ingestuurd op 26 november 2026). Er is niets meer van bewaard."
         ]
     assert bram in visible((await olga.send("/new"))[0].text)
     logged = [r.getMessage() for r in caplog.records if r.name == "services.desk"]
@@ -136,7 +137,10 @@ async def test_pressing_yes_again_after_the_erasure_does_nothing(team: TeamHarne
     before = await snapshot(team.database)
 
     assert await pieter.press(data) == []
-    assert pieter.toast() == f"{reference} bestaat niet (meer): die knop doet niets."
+    assert pieter.toast() == (
+        f"🗑️ {reference} werd op 26 november 2026 door het team gewist, op vraag van de "
+        "pitcher (ingestuurd op 26 november 2026). Er is niets meer van bewaard."
+    )
     assert await snapshot(team.database) == before
 
 

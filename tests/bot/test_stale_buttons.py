@@ -15,8 +15,14 @@ from tests.bot.staff_scenario import cards, in_group, only, pitch_row, send_pitc
 ANNA, BRAM = 1001, 1002
 
 
-def gone(reference: str) -> str:
-    return f"{reference} bestaat niet (meer): die knop doet niets."
+def gone(reference: str, by: str = "team") -> str:
+    """What staff read about a pitch erased today (by the team, or at the pitcher's own
+    request): the reference, the dates and that fact."""
+    if by == "team":
+        erased = "werd op 26 november 2026 door het team gewist, op vraag van de pitcher"
+    else:
+        erased = "werd gewist op vraag van de pitcher op 26 november 2026"
+    return f"🗑️ {reference} {erased} (ingestuurd op 26 november 2026). Er is niets meer van bewaard."
 
 
 async def test_take_on_the_card_of_an_erased_pitch_does_not_take_the_next_pitch(
@@ -78,8 +84,8 @@ async def test_reply_on_a_message_of_a_pitcher_who_left_never_reaches_the_next_p
     pressed = await olga.tap_on(relayed, "Antwoorden")
     answered = await olga.reply(relayed, "Dank je, we komen langs op je adres")
 
-    assert olga.toast() == gone(old)
+    assert olga.toast() == gone(old, by="pitcher")
     assert pressed == [], "no reply prompt for someone else's pitch"
     assert team.request.messages_to(BRAM, to_bram) == [], "nothing reaches Bram"
-    assert [visible(m.text) for m in answered] == ["Die pitch vind ik niet."]
+    assert [visible(m.text) for m in answered] == [gone(old, by="pitcher")]
     assert only(answered, STAFF_CHAT) == answered, "said where Olga wrote, nowhere else"

@@ -8,10 +8,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import func, insert, make_url, select, text
 from sqlalchemy.exc import IntegrityError
 
-from storage.database import Database, create_database, is_sqlite
+from storage.database import Database, create_database, is_sqlite, leave_no_trace
 from storage.migrate import upgrade
 from storage.models import Answer, GroupNotice
 
@@ -45,9 +45,28 @@ async def test_sqlite_runs_in_wal_mode_with_foreign_keys(database: Database) -> 
     async with database.engine.connect() as connection:
         settings = [
             (await connection.execute(text(f"PRAGMA {name}"))).scalar_one()
-            for name in ("journal_mode", "foreign_keys", "busy_timeout", "synchronous")
+            for name in (
+                "journal_mode",
+                "foreign_keys",
+                "busy_timeout",
+                "synchronous",
+                "secure_delete",
+            )
         ]
-    assert settings == ["wal", 1, 5000, 1]
+    assert settings == ["wal", 1, 5000, 1, 1]
+
+
+async def test_after_an_erasure_the_wal_is_emptied(database: Database, database_url: str) -> None:
+    """What an erasure deleted stays in the WAL's older pages until it is checkpointed."""
+    async with database.transaction() as session:
+        now = datetime(2026, 3, 14, tzinfo=UTC)
+        await session.execute(insert(GroupNotice).values(chat_id=-1, notified_at=now))
+    wal = Path(f"{make_url(database_url).database}-wal")
+    assert not is_sqlite(database_url) or wal.stat().st_size > 0
+
+    await leave_no_trace(database)  # on PostgreSQL: nothing to do
+
+    assert not is_sqlite(database_url) or wal.stat().st_size == 0
 
 
 def test_sqlite_urls_are_recognised_whatever_the_driver() -> None:

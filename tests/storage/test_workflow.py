@@ -6,12 +6,14 @@ import asyncio
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import select
 
+from storage import outbox, updates
 from storage.database import Database
 from storage.events import history
-from storage.models import Pitch
+from storage.models import InboxUpdate, OutboxMessage, Pitch
 from storage.pitches import PitchView, latest_open, view
-from storage.workflow import assign, set_status, take
+from storage.workflow import assign, erase_pitcher, set_status, take
 from tests.storage.staff_helpers import NOW, OLGA, PIETER, draft, one_new_pitch, pitcher, sent
 
 LATER = NOW + timedelta(hours=2)
@@ -123,3 +125,31 @@ async def test_free_text_goes_to_the_newest_open_pitch(database: Database) -> No
         found = await latest_open(session, owner.id)
     assert found is not None and found.id == older.id
     assert found.answer("idea") == "older"
+
+
+async def test_an_erasure_takes_what_waits_for_the_persons_chat_and_nobody_elses(
+    database: Database,
+) -> None:
+    """The outbox's messages to their chat and their updates in the inbox name no pitch:
+    the erasure deletes them. Updates after the erasing one are still to be handled."""
+    async with database.transaction() as session:
+        ines, bram = await pitcher(session, 1001, "Ines"), await pitcher(session, 1002, "Bram")
+        for chat in (1001, 1002):
+            await outbox.tell(session, chat, NOW, {"blocks": ["the team's words"]})
+        await outbox.owe(session, 1001, NOW, {"reference": "P-2026-0001"})
+        batch = [{"update_id": update_id, "message": {}} for update_id in (10, 11, 12, 13)]
+        keys = {10: 1001, 11: 1002, 12: 1001, 13: 1001}
+        await updates.receive(session, batch, [], NOW, keys)
+        ines_id, bram_id = ines.id, bram.id
+
+    async with database.transaction() as session:
+        assert await erase_pitcher(session, ines_id, reason="request", now=NOW, up_to_update=12)
+
+    async with database.sessions() as session:
+        waiting = (await session.execute(select(OutboxMessage.chat_id))).scalars()
+        inbox = (await session.execute(select(InboxUpdate.update_id))).scalars()
+        assert (sorted(waiting), sorted(inbox)) == ([1002], [11, 13])
+    async with database.transaction() as session:
+        assert await erase_pitcher(session, bram_id, reason="team", now=NOW)
+        inbox = (await session.execute(select(InboxUpdate.update_id))).scalars()
+        assert list(inbox) == [13], "without an erasing update, all of the chat's go"
