@@ -46,6 +46,10 @@ def report(purged: Purged, settings: Settings) -> list[str]:
     lines = ["dry run: nothing is changed"] if purged.dry_run else []
     days = settings.draft_retention_days
     lines.append(f"drafts untouched for {days} days: {purged.drafts} {deleted}")
+    lines.append(
+        f"people with nothing left (no pitch, agreed over {days} days ago): "
+        f"{purged.people} {deleted}"
+    )
     closed = settings.closed_retention_days
     if closed is None:
         lines.append("closed pitches: kept (PITCHBOT_CLOSED_RETENTION_DAYS is not set)")

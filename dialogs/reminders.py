@@ -5,15 +5,10 @@ from __future__ import annotations
 from datetime import date
 
 from dialogs.buttons import reminder_data
+from dialogs.dates import calendar_day
 from dialogs.flow import Flow
-from dialogs.replies import Button, Reply, Text, text
+from dialogs.replies import Button, Reply, text
 from dialogs.state import Draft, Phase
-
-
-def calendar_day(day: date) -> Text:
-    """A day as people read it: "25 januari 2027", "25 January 2027", "25 janvier 2027"."""
-    number = text("document_first_day") if day.day == 1 else day.day  # "1er janvier"
-    return text("calendar_day", day=number, month=text(f"month_{day.month}"), year=day.year)
 
 
 def reminder_reply(flow: Flow, draft: Draft, draft_id: int, kept_until: date) -> Reply:

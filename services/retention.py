@@ -30,6 +30,9 @@ class Purged:
     pitches: int
     """Their sent pitches, gone with them."""
     dry_run: bool = False
+    people: int = 0
+    """People deleted because nothing of theirs was left (no pitch but stale drafts, and
+    their consent older than the drafts' retention): their name is not kept for nothing."""
 
 
 class Retention:
@@ -54,8 +57,10 @@ class Retention:
         async with self.database.transaction() as session:
             if dry_run:
                 drafts = await retention.count_stale_drafts(session, drafts_before)
+                people = await retention.count_idle_people(session, drafts_before)
             else:
                 drafts = await retention.delete_stale_drafts(session, drafts_before)
+                people = await retention.delete_idle_people(session, drafts_before)
             retired: list[int] = []
             if closed_before is not None:
                 retired = await retention.retired_pitchers(
@@ -66,13 +71,15 @@ class Retention:
             erased = [await self._erase(p, closed_before, drafts_before) for p in retired]
             retired = [p for p, gone in zip(retired, erased, strict=True) if gone is not None]
             pitches = sum(gone for gone in erased if gone is not None)
-        purged = Purged(drafts, len(retired), pitches, dry_run)
-        if not dry_run and (purged.drafts or purged.pitchers):
+        purged = Purged(drafts, len(retired), pitches, dry_run, people)
+        if not dry_run and (purged.drafts or purged.pitchers or purged.people):
             await leave_no_trace(self.database)  # deleted drafts and erasures: off the disk
         log.info(
-            "retention%s: %d draft(s) deleted, %d pitcher(s) erased with %d sent pitch(es)",
+            "retention%s: %d draft(s) deleted, %d idle person(s) deleted, "
+            "%d pitcher(s) erased with %d sent pitch(es)",
             " (dry run)" if dry_run else "",
             purged.drafts,
+            purged.people,
             purged.pitchers,
             purged.pitches,
         )

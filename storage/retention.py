@@ -40,6 +40,30 @@ async def delete_stale_drafts(session: Session, drafts_before: datetime) -> int:
     return len((await session.execute(gone.returning(_D.id))).all())
 
 
+def _idle_people(drafts_before: datetime) -> Select[Any]:
+    """People who agreed before ``drafts_before`` and have no pitch left but stale drafts
+    (which the purge deletes first): nothing of theirs is worth keeping their name for."""
+    kept = (
+        select(_D.id)
+        .where(_D.pitcher_id == _P.id)
+        .where((_D.status != DRAFT) | (_D.updated_at >= drafts_before))
+    )
+    return select(_P.id).where(_P.consent_at < drafts_before, ~exists(kept))
+
+
+async def count_idle_people(session: Session, drafts_before: datetime) -> int:
+    counted = select(func.count()).select_from(_idle_people(drafts_before).subquery())
+    return int((await session.execute(counted)).scalar_one())
+
+
+async def delete_idle_people(session: Session, drafts_before: datetime) -> int:
+    """Delete them (their consents go by cascade); how many. Call after
+    :func:`delete_stale_drafts`, in the same transaction."""
+    idle = _idle_people(drafts_before).scalar_subquery()
+    gone = delete(PITCHERS).where(_P.id.in_(idle)).returning(_P.id)
+    return len((await session.execute(gone)).all())
+
+
 def _retired(closed_before: datetime, drafts_before: datetime) -> Select[Any]:
     """Pitchers with a sent pitch, none of whose pitches keeps them: a draft touched since
     ``drafts_before`` (older ones are deleted), a sent pitch not closed, or a closed one

@@ -63,10 +63,12 @@ async def test_a_dry_run_prints_the_counts_a_purge_then_removes(
     assert dry == [
         "dry run: nothing is changed",
         "drafts untouched for 60 days: 1 to delete",
+        "people with nothing left (no pitch, agreed over 60 days ago): 0 to delete",
         "pitchers whose pitches were closed for 365 days: 1 to erase, with 1 sent pitch(es)",
     ]
     assert done == [
         "drafts untouched for 60 days: 1 deleted",
+        "people with nothing left (no pitch, agreed over 60 days ago): 0 deleted",
         "pitchers whose pitches were closed for 365 days: 1 erased, with 1 sent pitch(es)",
     ]
     assert await _rows(database) == (1, 1), "Jo and his fresh draft stay"
@@ -80,6 +82,7 @@ async def test_without_closed_retention_closed_pitches_are_kept(
     assert await _purge() == 0
     assert capsys.readouterr().out.splitlines() == [
         "drafts untouched for 60 days: 1 deleted",
+        "people with nothing left (no pitch, agreed over 60 days ago): 0 deleted",
         "closed pitches: kept (PITCHBOT_CLOSED_RETENTION_DAYS is not set)",
     ]
     assert await _rows(database) == (2, 2)

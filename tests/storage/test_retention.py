@@ -145,3 +145,30 @@ async def test_a_pitcher_who_writes_before_the_erasure_is_kept(database: Databas
         )
     assert await retention._erase(people["Ines"], cutoff, drafts_before) is None
     assert await retention._erase(424242, cutoff, drafts_before) is None
+
+
+async def test_a_person_left_with_nothing_is_deleted_not_kept_for_their_name(
+    database: Database,
+) -> None:
+    """Nora agreed 90 days ago and only had a draft untouched for 61 days: with the draft,
+    her name and Telegram id go. Otto (same, but a draft of last week), Piet (agreed ten
+    days ago, nothing yet) and Quinn (a sent pitch) stay."""
+    async with database.transaction() as session:
+        people = {
+            name: await pitcher(session, 2000 + i, name)
+            for i, name in enumerate(("Nora", "Otto", "Piet", "Quinn"))
+        }
+        for name in ("Nora", "Otto", "Quinn"):
+            people[name].consent_at = NOW - 90 * DAY
+        people["Piet"].consent_at = NOW - 10 * DAY
+        await _age(session, await draft(session, people["Nora"]), 61)
+        await _age(session, await draft(session, people["Otto"]), 7)
+        await sent(session, people["Quinn"], NOW - 80 * DAY)
+
+    counted = await _retention(database).purge(dry_run=True)
+    purged = await _retention(database).purge()
+
+    assert (counted.drafts, counted.people) == (purged.drafts, purged.people) == (1, 1)
+    async with database.sessions() as session:
+        left = set((await session.execute(select(Pitcher.first_name))).scalars())
+    assert left == {"Otto", "Piet", "Quinn"}
