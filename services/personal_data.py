@@ -99,7 +99,7 @@ def _status(at: datetime, payload: dict[str, Any]) -> dict[str, Any]:
     }
     if "told" in payload:
         change["you_were_told"] = bool(payload["told"])
-    if payload.get("referral"):
+    if payload.get("referral") and payload.get("told", True):  # as they were told it
         change["referred_to"] = payload["referral"]
     if payload.get("word"):
         change["personal_word_to_you"] = payload["word"]
