@@ -144,18 +144,35 @@ class Engine:
 
     def _consent_again(self, state: State, event: Event) -> Outcome:
         """The privacy text changed since they agreed: nothing new is stored until they
-        agree again. What they sent is kept (their pitches stay); reading it, /mydata
-        and /forgetme stay open."""
+        agree again. What they sent is kept (their pitches stay); reading it, /mydata,
+        /forgetme, /cancel (deleting one's own draft needs no new terms) and the language
+        (to read the change in) stay open."""
+        asked_again = prompts.reconsent_reply(state.language)
+        draft = state.draft
         match event:
             case Command(name=name) if name in STILL_OPEN:
                 outcome = self._command(state, event)
                 if name in ("help", "privacy"):  # then the question again, not the step
-                    return Outcome(
-                        state, (*outcome.replies[:1], prompts.reconsent_reply(state.language))
-                    )
+                    return Outcome(state, (*outcome.replies[:1], asked_again))
                 return outcome
-            case Pressed(data=data) if data.startswith("forget:"):
-                return press(self.progress, state, data)
+            case Command(name="language"):
+                return Outcome(state, (prompts.language_reply(),))
+            case Command(name="cancel") if draft is not None:
+                return self._command(state, event)
+            case Pressed(data=data) if data.startswith(("lang:", "forget:", "cancel:")):
+                outcome = press(self.progress, state, data)
+                if Effect.ERASE in outcome.effects or Effect.DISCARD_DRAFT in outcome.effects:
+                    return outcome
+                if data in ("lang:pick", "cancel:ask") or outcome.notice is not None:
+                    return outcome  # the menu or the question; or a stale press, told so
+                # a language chosen, or "no, keep it": said so, then the question again
+                after = outcome.state
+                if data == "forget:no":
+                    said = outcome.replies[:1]  # it replaces /forgetme's question
+                else:
+                    key = "cancel_kept" if data == "cancel:no" else "language_set"
+                    said = (Reply((text(key),)),)
+                return Outcome(after, (*said, prompts.reconsent_reply(after.language)))
             case Pressed(data=data) if data.startswith("consent:"):
                 answer = data.split(":")[1]
             case Said():
@@ -169,7 +186,9 @@ class Engine:
             )
         if answer == "no":
             return Outcome(state, (Reply((text("consent_renew_declined"),)),))
-        return Outcome(state, (prompts.reconsent_reply(state.language),))
+        return Outcome(
+            state, (prompts.reconsent_reply(state.language, (text("consent_changed_first"),)),)
+        )
 
     def _consent_word(self, typed: str) -> str | None:
         """ "yes" or "no" when ``typed`` says it in any language, else None."""

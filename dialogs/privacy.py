@@ -38,6 +38,7 @@ def privacy_reply(terms: PrivacyTerms) -> Reply:
             text("privacy_kept_drafts", days=terms.draft_days),
             closed,
             text("privacy_rights"),
+            text("privacy_erasure"),
             text("privacy_notes"),
         )
     )

@@ -201,6 +201,7 @@ def reconsent_reply(language: str, lead: tuple[Text, ...] = ()) -> Reply:
                 Button(text("button_consent_yes"), f"consent:yes:{language}"),
                 Button(text("button_consent_no"), f"consent:no:{language}"),
             ),
+            (Button(text("button_language"), "lang:pick"),),
         ),
     )
 

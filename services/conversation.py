@@ -268,10 +268,7 @@ class Conversations:
                 return _Saved((*outcome.replies, Reply((text("mypitches_none"),))))
             return _Saved(outcome.replies)
         if pitcher is not None and after.consent_outdated:  # nothing new until they agree
-            # but /forgetme's question must stay open for its answer
-            await pitchers.update_pitcher(
-                session, pitcher, confirming_erasure=after.confirming_forget
-            )
+            await self._while_asked_again(session, pitcher, row, before, outcome)
             return await self._read_only(session, person, pitcher.id, outcome)
         if pitcher is not None and Effect.CONSENT in outcome.effects:
             await pitchers.renew_consent(session, pitcher.id, CONSENT_VERSION, now)
@@ -325,6 +322,31 @@ class Conversations:
             )  # fmt: skip
         shown, asked = await self._reads(session, person, pitcher.id, outcome)
         return _Saved((*replies, *shown), queued, reference, pitcher.id, asked or document)
+
+    async def _while_asked_again(
+        self,
+        session: Session,
+        pitcher: PitcherRecord,
+        row: DraftRecord | None,
+        before: State,
+        outcome: Outcome,
+    ) -> None:
+        """Consent to a changed privacy text is pending: only what needs no new terms is
+        kept — the language to read it in, /forgetme's and /cancel's questions, and
+        deleting one's own draft. No answer, message or name."""
+        after = outcome.state
+        await pitchers.update_pitcher(
+            session, pitcher, language=after.language, confirming_erasure=after.confirming_forget
+        )
+        if row is None:
+            return
+        if Effect.DISCARD_DRAFT in outcome.effects:
+            await drafts.delete_draft(session, row.id)
+        elif after.draft is not None and before.draft is not None:
+            await save_draft(
+                session, self.flow, pitcher.id, row.id, before.draft, after.draft, after.language,
+                self.clock(), row.last_update_id,
+            )  # fmt: skip
 
     async def _read_only(
         self, session: Session, person: Person, pitcher_id: int, outcome: Outcome

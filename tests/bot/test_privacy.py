@@ -180,3 +180,39 @@ async def test_privacy_names_the_controller_the_retention_and_the_rights(
     assert "60 dagen" in shown and "365 dagen" in shown
     assert "/mydata" in shown and "Gegevensbeschermingsautoriteit" in shown
     assert "interne werkaantekeningen" in shown
+
+
+async def test_while_asked_again_the_language_and_cancel_need_no_new_terms(
+    harness: BotHarness,
+) -> None:
+    """To read the change in their own language, and to delete their own draft, nobody
+    has to accept the new text first."""
+    anna = harness.chat()
+    await consent(anna)
+    await answer_questions(anna, stop=FLOW.questions[1].key)
+    await agreed_earlier(harness.database)
+
+    await anna.send("/language")
+    switched = await anna.tap("Français")
+    assert "Nos règles de confidentialité ont changé" in visible(switched[-1].text)
+    async with harness.database.sessions() as session:
+        assert await session.scalar(select(Pitcher.language)) == "fr"
+
+    await anna.send("/cancel")
+    await anna.tap_data("cancel:yes")
+    assert [p.status for p in await pitches_of(harness.database, ANNA)] == []
+    assert await consents_of(harness.database) == [CONSENT_VERSION]  # still not agreed
+
+
+async def test_keeping_everything_after_forgetme_asks_the_consent_again(
+    harness: BotHarness,
+) -> None:
+    anna = harness.chat()
+    await consent(anna)
+    await agreed_earlier(harness.database)
+
+    await anna.send("/forgetme")
+    kept = await anna.tap("Nee, bewaar alles")
+
+    assert "Onze privacyregels zijn aangepast" in visible(kept[-1].text)
+    assert FIRST.texts["nl"].prompt not in visible(kept[-1].text)
