@@ -135,6 +135,7 @@ def save_document(
     try:
         document = pitch_document(response.document, flow, catalog, language, contact)
         path = folder / document.file_name
+        path.touch(mode=0o600)  # their pitch, contact details included: theirs to read
         path.write_bytes(document.content)
     except Exception:  # noqa: BLE001 - the pitch is stored; the file is a courtesy
         return catalog.render_plain(language, text("document_failed"))
