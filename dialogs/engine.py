@@ -176,7 +176,8 @@ class Engine:
             case Pressed(data=data) if data.startswith("consent:"):
                 answer = data.split(":")[1]
             case Said():
-                answer = self._consent_word(event.text) or ""
+                meant = self._consent_meant(event.text, state.language) or ""
+                answer = meant.split(":")[1] if meant.startswith("consent:") else ""
             case _:
                 answer = ""
         if answer == "yes":
@@ -190,14 +191,20 @@ class Engine:
             state, (prompts.reconsent_reply(state.language, (text("consent_changed_first"),)),)
         )
 
-    def _consent_word(self, typed: str) -> str | None:
-        """ "yes" or "no" when ``typed`` says it in any language, else None."""
+    def _consent_meant(self, typed: str, language: str) -> str | None:
+        """What typed words say at a consent question, as the button data they stand
+        for: ``consent:yes:nl`` (a consent word carries its language, unless it is one
+        of several), ``lang:fr`` (a language named), or None."""
         folded = fold(typed)
         for answer, by_language in self.consent_by_language.items():
-            if any(folded in words for words in by_language.values()):
-                return answer
+            languages = [code for code, words in by_language.items() if folded in words]
+            if languages:
+                spoken = language if language in languages else languages[0]
+                return f"consent:{answer}:{spoken}"
         meant = self.consent_words.match(typed)
-        return meant if meant in ("yes", "no") else None
+        if meant in ("yes", "no"):
+            return f"consent:{meant}:{language}"
+        return meant
 
     def new_draft(self) -> Draft:
         return Draft(step=self.flow.questions[0].key)
@@ -262,16 +269,8 @@ class Engine:
     def _said(self, state: State, said: Said) -> Outcome:
         draft = state.draft
         if not state.consented:
-            typed = fold(said.text)
-            for answer, by_language in self.consent_by_language.items():
-                languages = [code for code, words in by_language.items() if typed in words]
-                if languages:  # the language of the word, unless it is one of several
-                    language = state.language if state.language in languages else languages[0]
-                    return press(self.progress, state, f"consent:{answer}:{language}")
-            meant = self.consent_words.match(said.text)
-            if meant in ("yes", "no"):
-                return press(self.progress, state, f"consent:{meant}:{state.language}")
-            if meant is not None:  # a language named: the consent again, in that language
+            meant = self._consent_meant(said.text, state.language)
+            if meant is not None:  # yes, no, or a language named: the consent in it again
                 return press(self.progress, state, meant)
             return self.progress.stay(state, (text("consent_first"),))
         if draft is None:
