@@ -41,13 +41,13 @@ from bench.durable_peer import DurablePeer
 from bot.app import build_application
 from bot.settings import Settings
 from dialogs.catalog import Catalog
-from dialogs.flow import Kind, load_flow
+from dialogs.flow import load_flow
 from services.conversation import Conversations
 from storage.database import Database, create_database, is_sqlite
 from storage.migrate import upgrade
 from storage.models import Base, Pitch
-from tests.bot.scenario import ANSWERS, PICKS
-from tests.support.telegram import BOT_USER, NOW, RecordingRequest
+from tests.bot.scenario import pitch_script
+from tests.support.telegram import RecordingRequest, message_update
 
 TOKEN = "123456:BENCH-TOKEN"
 STAFF_CHAT = -100777
@@ -59,47 +59,8 @@ Payload = dict[str, Any]
 _ids = itertools.count(1)
 
 
-def _person(user_id: int) -> tuple[Payload, Payload]:
-    name = f"P{user_id}"
-    chat = {"id": user_id, "type": "private", "first_name": name}
-    return chat, {"id": user_id, "is_bot": False, "first_name": name, "language_code": "nl"}
-
-
-def _message(user_id: int, words: str) -> Payload:
-    chat, user = _person(user_id)
-    message: Payload = {"message_id": next(_ids), "date": NOW, "chat": chat, "from": user}
-    message["text"] = words
-    if words.startswith("/"):
-        message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(words)}]
-    return {"message": message}
-
-
-def _press(user_id: int, data: str) -> Payload:
-    chat, user = _person(user_id)
-    shown = {"message_id": next(_ids), "date": NOW, "chat": chat, "from": BOT_USER, "text": "…"}
-    query = {"id": str(next(_ids)), "from": user, "chat_instance": "i", "data": data}
-    return {"callback_query": {**query, "message": shown}}
-
-
-def pitch_script(user_id: int) -> list[Payload]:
-    """Every update of one whole pitch in Dutch, as tests/bot/scenario.py walks it."""
-    script = [_message(user_id, "/start"), _press(user_id, "consent:yes:nl")]
-    for question in FLOW.questions:
-        key = question.key
-        if key in ANSWERS["nl"]:
-            script.append(_message(user_id, ANSWERS["nl"][key]))
-        elif question.kind is Kind.MULTI_CHOICE:
-            script += [_press(user_id, f"tog:{key}:{i}") for i in PICKS[key]]
-            script.append(_press(user_id, f"done:{key}"))
-        elif question.is_choice:
-            script.append(_press(user_id, f"opt:{key}:{PICKS[key][0]}"))
-        else:
-            script.append(_press(user_id, f"skip:{key}"))
-    return [*script, _press(user_id, "send")]
-
-
 def echo_script(user_id: int, count: int) -> list[Payload]:
-    return [_message(user_id, f"hello number {i}") for i in range(count)]
+    return [message_update(f"hello number {i}", user_id) for i in range(count)]
 
 
 @dataclass

@@ -28,9 +28,10 @@ from typing import Any
 import httpx
 from sqlalchemy import func, select
 
-from bench.throughput import FIRST_USER, STAFF_CHAT, TOKEN, fresh_database, pitch_script
+from bench.throughput import FIRST_USER, STAFF_CHAT, TOKEN, fresh_database
 from bot.limits import TELEGRAM_PER_SECOND
 from storage.models import Pitch
+from tests.bot.scenario import pitch_script
 
 ROOT = Path(__file__).resolve().parents[1]
 SECRET = "bench_secret"

@@ -19,7 +19,7 @@ from dialogs.flow import Flow, Kind, load_flow
 from storage import pitchers
 from storage.database import Database
 from storage.models import Base, Pitch, Pitcher
-from tests.support.telegram import PrivateChat, Sent
+from tests.support.telegram import PrivateChat, Sent, message_update, press_update
 
 FLOW: Flow = load_flow()
 
@@ -142,6 +142,26 @@ async def answer_questions(
         if upcoming is not None:
             assert prompt_of(upcoming, language) in replies[-1].text, replies[-1].text
     return replies
+
+
+def pitch_script(user_id: int, answers: dict[str, str] | None = None) -> list[dict[str, Any]]:
+    """Every update of a person who agrees, answers every question (as
+    :func:`answer_question` does) and sends, fixed in advance: for webhooks, queues and
+    benchmarks, where nobody reads the bot's replies before the next update."""
+    answers = ANSWERS["nl"] if answers is None else answers
+    updates = [message_update("/start", user_id), press_update("consent:yes:nl", user_id)]
+    for question in FLOW.questions:
+        key = question.key
+        if key in answers:
+            updates.append(message_update(answers[key], user_id))
+        elif question.kind is Kind.MULTI_CHOICE:
+            updates += [press_update(f"tog:{key}:{index}", user_id) for index in PICKS[key]]
+            updates.append(press_update(f"done:{key}", user_id))
+        elif question.is_choice:
+            updates.append(press_update(f"opt:{key}:{PICKS[key][0]}", user_id))
+        else:
+            updates.append(press_update(f"skip:{key}", user_id))
+    return [*updates, press_update("send", user_id)]
 
 
 # --- what the database holds ----------------------------------------------------------

@@ -13,31 +13,9 @@ from storage.database import Database, create_database
 from storage.models import InboxUpdate, Pitcher
 from tests.bot.conftest import FrozenClock
 from tests.bot.workers import SECRET, URL, Worker, worker
-from tests.support.telegram import BOT_USER, chat_dict, new_update_id, plain
+from tests.support.telegram import message_update, plain, press_update
 
 ANNA = 1001
-
-
-def message(text: str, user_id: int = ANNA) -> dict[str, Any]:
-    user = {"id": user_id, "is_bot": False, "first_name": "Anna", "language_code": "nl"}
-    fields: dict[str, Any] = {
-        "message_id": new_update_id(),
-        "date": 1_780_000_000,
-        "chat": chat_dict(user_id),
-        "from": user,
-        "text": text,
-    }
-    if text.startswith("/"):
-        length = len(text.split()[0])
-        fields["entities"] = [{"type": "bot_command", "offset": 0, "length": length}]
-    return {"update_id": new_update_id(), "message": fields}
-
-
-def press(data: str, user_id: int = ANNA) -> dict[str, Any]:
-    user = {"id": user_id, "is_bot": False, "first_name": "Anna", "language_code": "nl"}
-    on = {"message_id": 1, "date": 1_780_000_000, "chat": chat_dict(user_id), "from": BOT_USER}
-    query = {"id": str(new_update_id()), "from": user, "chat_instance": "i", "data": data}
-    return {"update_id": new_update_id(), "callback_query": {**query, "message": on}}
 
 
 def said_to(w: Worker, chat_id: int) -> list[str]:
@@ -53,9 +31,9 @@ async def test_a_pitcher_is_answered_through_the_webhook(
     database: Database, clock: FrozenClock
 ) -> None:
     async with worker(database, clock) as w:
-        assert await w.post(message("/start")) == 200
+        assert await w.post(message_update("/start")) == 200
         await w.idle()
-        assert await w.post(press("consent:yes:nl")) == 200
+        assert await w.post(press_update("consent:yes:nl")) == 200
         await w.idle()
         said = said_to(w, ANNA)
     assert "privacy" in said[0].lower()
@@ -68,9 +46,9 @@ async def test_a_request_without_the_right_secret_is_refused_and_changes_nothing
     database: Database, clock: FrozenClock
 ) -> None:
     async with worker(database, clock) as w:
-        assert await w.post(message("/start"), secret=None) == 403
-        assert await w.post(message("/start"), secret="guessed") == 403
-        assert await w.post(message("/start"), secret=SECRET + "x") == 403
+        assert await w.post(message_update("/start"), secret=None) == 403
+        assert await w.post(message_update("/start"), secret="guessed") == 403
+        assert await w.post(message_update("/start"), secret=SECRET + "x") == 403
         await w.idle()
         assert said_to(w, ANNA) == []
     assert await stored(database, InboxUpdate) == 0
@@ -80,7 +58,7 @@ async def test_a_request_without_the_right_secret_is_refused_and_changes_nothing
 async def test_an_update_delivered_twice_is_handled_once(
     database: Database, clock: FrozenClock
 ) -> None:
-    start = message("/start")
+    start = message_update("/start")
     async with worker(database, clock) as w:
         assert await w.post(start) == 200
         await w.idle()
@@ -104,7 +82,7 @@ async def test_an_update_kept_before_a_crash_is_handled_at_the_next_start(
     database: Database, clock: FrozenClock
 ) -> None:
     """Kept in the inbox, answered 200, then the worker died before handling it."""
-    start = message("/start")
+    start = message_update("/start")
     async with worker(database, clock) as first:
         assert await first.inbox.take(start) is not None  # kept, never queued: the crash
     assert first.request.sent() == []

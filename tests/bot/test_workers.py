@@ -14,13 +14,13 @@ from typing import Any
 
 import pytest
 
-from dialogs.flow import Kind, load_flow
+from dialogs.flow import load_flow
 from storage.database import Database, create_database, is_sqlite
 from tests.bot.conftest import OLGA, PIETER, STAFF_CHAT, FrozenClock
-from tests.bot.scenario import PICKS, answers_of, pitches_of
+from tests.bot.scenario import answers_of, pitch_script, pitches_of
 from tests.bot.staff_scenario import FULL, events_of
-from tests.bot.test_webhook import message, press
 from tests.bot.workers import Worker, worker
+from tests.support.telegram import message_update, press_update
 
 pytestmark = pytest.mark.usefixtures("database")  # the schema, migrated and empty
 
@@ -39,23 +39,6 @@ async def workers(database_url: str, clock: FrozenClock) -> AsyncIterator[tuple[
             stack.push_async_callback(database.dispose)
             pair.append(await stack.enter_async_context(worker(database, clock)))
         yield pair[0], pair[1]
-
-
-def pitch_script(user_id: int) -> list[dict[str, Any]]:
-    """Every update of a person who agrees, answers every question and sends."""
-    updates = [message("/start", user_id), press("consent:yes:nl", user_id)]
-    for question in FLOW.questions:
-        key = question.key
-        if key in FULL["nl"]:
-            updates.append(message(FULL["nl"][key], user_id))
-        elif question.kind is Kind.MULTI_CHOICE:
-            updates += [press(f"tog:{key}:{index}", user_id) for index in PICKS[key]]
-            updates.append(press(f"done:{key}", user_id))
-        elif question.is_choice:
-            updates.append(press(f"opt:{key}:{PICKS[key][0]}", user_id))
-        else:
-            updates.append(press(f"skip:{key}", user_id))
-    return [*updates, press("send", user_id)]
 
 
 def said_to(pair: tuple[Worker, Worker], chat_id: int) -> list[str]:
@@ -79,12 +62,13 @@ async def test_pitchers_spread_over_two_workers_lose_double_and_swap_nothing(
     workers: tuple[Worker, Worker], database: Database
 ) -> None:
     first, second = workers
-    await one_by_one(first, pitch_script(2001))  # the reference: the same pitch, in turn
+    # the reference: the same pitch, in turn
+    await one_by_one(first, pitch_script(2001, FULL["nl"]))
     expected = answers_of((await pitches_of(database, 2001))[0])
     expected_replies = len(said_to(workers, 2001))
 
     people = (1001, 1002, 1003)
-    scripts = {person: pitch_script(person) for person in people}
+    scripts = {person: pitch_script(person, FULL["nl"]) for person in people}
     delivered = 0
     for step in range(max(len(script) for script in scripts.values())):
         for person in people:  # the people's updates interleave, as they type at once
@@ -111,8 +95,8 @@ async def test_a_worker_handles_the_earlier_updates_another_worker_received_firs
     workers: tuple[Worker, Worker], database: Database
 ) -> None:
     first, second = workers
-    await one_by_one(first, [message("/start"), press("consent:yes:nl")])
-    idea, dream = (message(FULL["nl"][q.key]) for q in FLOW.questions[:2])
+    await one_by_one(first, [message_update("/start"), press_update("consent:yes:nl")])
+    idea, dream = (message_update(FULL["nl"][q.key]) for q in FLOW.questions[:2])
     # the first worker keeps the idea but is slow to handle it; the dream reaches the
     # second worker, whose turn handles the idea first
     kept = await first.inbox.take(idea)
@@ -134,10 +118,10 @@ async def test_staff_changes_to_one_pitch_from_both_workers_all_count_once(
     workers: tuple[Worker, Worker], database: Database
 ) -> None:
     first, second = workers
-    await one_by_one(first, pitch_script(1001))
+    await one_by_one(first, pitch_script(1001, FULL["nl"]))
     (pitch,) = [p for p in await pitches_of(database, 1001) if p.status != "draft"]
     notes = {
-        staff: [message(f"/note {pitch.reference} {who} {n}", staff) for n in range(5)]
+        staff: [message_update(f"/note {pitch.reference} {who} {n}", staff) for n in range(5)]
         for staff, who in ((OLGA, "olga"), (PIETER, "pieter"))
     }
     for n in range(5):

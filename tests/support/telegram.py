@@ -568,3 +568,28 @@ class GroupChat(PrivateChat):
             message.update(message_thread_id=self.thread_id, is_topic_message=True)
             message.setdefault("reply_to_message", created)
         return message
+
+
+def message_update(text: str, user_id: int = 1001) -> dict[str, Any]:
+    """A whole update of ``text`` typed by ``user_id`` in their private chat, as Telegram
+    delivers it (for webhooks, queues and benchmarks, where no PrivateChat drives it)."""
+    user = {"id": user_id, "is_bot": False, "first_name": "Anna", "language_code": "nl"}
+    fields: dict[str, Any] = {
+        "message_id": new_update_id(),
+        "date": 1_780_000_000,
+        "chat": chat_dict(user_id),
+        "from": user,
+        "text": text,
+    }
+    if text.startswith("/"):
+        length = len(text.split()[0])
+        fields["entities"] = [{"type": "bot_command", "offset": 0, "length": length}]
+    return {"update_id": new_update_id(), "message": fields}
+
+
+def press_update(data: str, user_id: int = 1001) -> dict[str, Any]:
+    """A whole update of ``user_id`` pressing a button with ``data``."""
+    user = {"id": user_id, "is_bot": False, "first_name": "Anna", "language_code": "nl"}
+    on = {"message_id": 1, "date": 1_780_000_000, "chat": chat_dict(user_id), "from": BOT_USER}
+    query = {"id": str(new_update_id()), "from": user, "chat_instance": "i", "data": data}
+    return {"update_id": new_update_id(), "callback_query": {**query, "message": on}}
